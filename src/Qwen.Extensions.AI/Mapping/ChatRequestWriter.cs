@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Qwen.Extensions.AI.Mapping;
+
+/// <summary>Builds the compatible-mode request body from MEAI messages and <see cref="ChatOptions"/>, validating as it goes, before any I/O.</summary>
+internal static class ChatRequestWriter
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+
+    /// <summary>The thinking budgets derived from <see cref="ReasoningEffort"/>; High and above leave the model's maximum.</summary>
+    internal const int LowEffortThinkingBudget = 2048;
+
+    /// <summary>The thinking budget for <see cref="ReasoningEffort.Medium"/>.</summary>
+    internal const int MediumEffortThinkingBudget = 8192;
+
+    public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        Write(writer, messages, options, model, stream, client);
+    }
+
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)
+    {
+        var extras = MergeExtras(options, client);
+        writer.WriteStartObject();
+        writer.WriteString("model", model);
+        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, QwenPropertyNames.PreserveThinking));
+        if (stream)
+        {
+            if (ExtraParameters.GetInteger(extras, QwenPropertyNames.N) > 1)
+            {
+                throw new NotSupportedException("ChatOptions.AdditionalProperties[\"n\"] > 1 is supported by GetResponseAsync only: a stream of several choices cannot be told apart in ChatResponseUpdate.");
+            }
+
+            writer.WriteBoolean("stream", true);
+            writer.WriteStartObject("stream_options");
+            writer.WriteBoolean("include_usage", true);
+            writer.WriteEndObject();
+        }
+
+        if (options is not null)
+        {
+            WriteOptions(writer, options, extras);
+        }
+
+        if (extras is not null)
+        {
+            ExtraParameters.Write(writer, extras);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    private static void WriteOptions(Utf8JsonWriter writer, ChatOptions options, IReadOnlyDictionary<string, object?>? extras)
+    {
+        if (options.ConversationId is not null)
+        {
+            throw new NotSupportedException("ChatOptions.ConversationId is not supported: Qwen compatible mode keeps no server-side conversation state. Send the history in the messages.");
+        }
+
+        if (options.ContinuationToken is not null)
+        {
+            throw new NotSupportedException("ChatOptions.ContinuationToken is not supported: Qwen compatible mode has no background responses.");
+        }
+
+        if (options.Temperature is { } temperature && !ExtraParameters.Has(extras, "temperature"))
+        {
+            if (!(temperature >= 0 && temperature < 2))
+            {
+                throw new ArgumentOutOfRangeException("options", temperature, $"ChatOptions.Temperature must be in [0, 2); got {Format(temperature)}.");
+            }
+
+            writer.WriteNumber("temperature", temperature);
+        }
+
+        if (options.TopP is { } topP && !ExtraParameters.Has(extras, "top_p"))
+        {
+            if (!(topP > 0 && topP <= 1))
+            {
+                throw new ArgumentOutOfRangeException("options", topP, $"ChatOptions.TopP must be in (0, 1]; got {Format(topP)}.");
+            }
+
+            writer.WriteNumber("top_p", topP);
+        }
+
+        if (options.TopK is { } topK && !ExtraParameters.Has(extras, QwenPropertyNames.TopK))
+        {
+            if (topK < 0)
+            {
+                throw new ArgumentOutOfRangeException("options", topK, $"ChatOptions.TopK must be ≥ 0 (above 100 disables top-k sampling); got {topK}.");
+            }
+
+            writer.WriteNumber("top_k", topK);
+        }
+
+        if (options.MaxOutputTokens is { } maxTokens && !ExtraParameters.Has(extras, "max_tokens"))
+        {
+            if (maxTokens < 1)
+            {
+                throw new ArgumentOutOfRangeException("options", maxTokens, $"ChatOptions.MaxOutputTokens must be ≥ 1; got {maxTokens}.");
+            }
+
+            writer.WriteNumber("max_tokens", maxTokens);
+        }
+
+        if (options.PresencePenalty is { } presence && !ExtraParameters.Has(extras, "presence_penalty"))
+        {
+            if (!(presence >= -2 && presence <= 2))
+            {
+                throw new ArgumentOutOfRangeException("options", presence, $"ChatOptions.PresencePenalty must be in [-2, 2]; got {Format(presence)}.");
+            }
+
+            writer.WriteNumber("presence_penalty", presence);
+        }
+
+        if (options.FrequencyPenalty is { } frequency && frequency != 0)
+        {
+            // 0 means "no penalty", which is what the service does anyway; any other value has no DashScope equivalent, and
+            // mapping it onto repetition_penalty (a different scale and meaning) would change the output silently.
+            throw new NotSupportedException(
+                $"ChatOptions.FrequencyPenalty ({Format(frequency)}) is not a DashScope parameter. Use ChatOptions.PresencePenalty, " +
+                "or AdditionalProperties[\"repetition_penalty\"] (DashScope's own, > 0, 1.0 = none).");
+        }
+
+        if (options.Seed is { } seed && !ExtraParameters.Has(extras, "seed"))
+        {
+            if (seed < 0 || seed > int.MaxValue)
+            {
+                throw new ArgumentOutOfRangeException("options", seed, $"ChatOptions.Seed must be in [0, 2^31-1]; got {seed}.");
+            }
+
+            writer.WriteNumber("seed", seed);
+        }
+
+        if (options.StopSequences is { Count: > 0 } stops && !ExtraParameters.Has(extras, "stop"))
+        {
+            writer.WriteStartArray("stop");
+            foreach (var stop in stops)
+            {
+                if (string.IsNullOrEmpty(stop))
+                {
+                    throw new ArgumentException("ChatOptions.StopSequences contains a null or empty string.", "options");
+                }
+
+                writer.WriteStringValue(stop);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (options.ResponseFormat is { } format && !ExtraParameters.Has(extras, "response_format"))
+        {
+            WriteResponseFormat(writer, format);
+        }
+
+        WriteReasoning(writer, options.Reasoning, extras);
+        ToolWriter.Write(writer, options, extras);
+    }
+
+    private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat format)
+    {
+        writer.WriteStartObject("response_format");
+        switch (format)
+        {
+            case ChatResponseFormatText:
+                writer.WriteString("type", "text");
+                break;
+            case ChatResponseFormatJson { Schema: null }:
+                writer.WriteString("type", "json_object");
+                break;
+            case ChatResponseFormatJson json:
+                writer.WriteString("type", "json_schema");
+                writer.WriteStartObject("json_schema");
+                writer.WriteString("name", string.IsNullOrWhiteSpace(json.SchemaName) ? "response" : json.SchemaName);
+                if (!string.IsNullOrEmpty(json.SchemaDescription))
+                {
+                    writer.WriteString("description", json.SchemaDescription);
+                }
+
+                writer.WritePropertyName("schema");
+                json.Schema!.Value.WriteTo(writer);
+                writer.WriteEndObject();
+                break;
+            default:
+                throw new NotSupportedException($"ChatOptions.ResponseFormat of type {format.GetType().Name} is not supported.");
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteReasoning(Utf8JsonWriter writer, ReasoningOptions? reasoning, IReadOnlyDictionary<string, object?>? extras)
+    {
+        if (reasoning?.Effort is not { } effort)
+        {
+            return;
+        }
+
+        if (!ExtraParameters.Has(extras, QwenPropertyNames.EnableThinking))
+        {
+            writer.WriteBoolean(QwenPropertyNames.EnableThinking, effort != ReasoningEffort.None);
+        }
+
+        var budget = effort switch
+        {
+            ReasoningEffort.Low => LowEffortThinkingBudget,
+            ReasoningEffort.Medium => MediumEffortThinkingBudget,
+            _ => 0,
+        };
+
+        if (budget > 0 && !ExtraParameters.Has(extras, QwenPropertyNames.ThinkingBudget))
+        {
+            writer.WriteNumber(QwenPropertyNames.ThinkingBudget, budget);
+        }
+    }
+
+    /// <summary>Extras from <c>RawRepresentationFactory</c> (a dictionary of wire names) under those of <c>AdditionalProperties</c>.</summary>
+    private static IReadOnlyDictionary<string, object?>? MergeExtras(ChatOptions? options, IChatClient client)
+    {
+        if (options is null)
+        {
+            return null;
+        }
+
+        IReadOnlyDictionary<string, object?>? extras = options.AdditionalProperties is { Count: > 0 } ap ? ap : null;
+        if (options.RawRepresentationFactory is not { } factory)
+        {
+            return extras;
+        }
+
+        var raw = factory(client);
+        switch (raw)
+        {
+            case null:
+                return extras;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                var merged = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var pair in pairs)
+                {
+                    merged[pair.Key] = pair.Value;
+                }
+
+                if (extras is not null)
+                {
+                    foreach (var pair in extras)
+                    {
+                        merged[pair.Key] = pair.Value;
+                    }
+                }
+
+                return merged;
+            default:
+                throw new NotSupportedException(
+                    $"ChatOptions.RawRepresentationFactory returned a {raw.GetType().Name}; QwenChatClient accepts a dictionary of wire parameters " +
+                    "(IDictionary<string, object?>), whose entries AdditionalProperties override.");
+        }
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(float value) => value.ToString(CultureInfo.InvariantCulture);
+}

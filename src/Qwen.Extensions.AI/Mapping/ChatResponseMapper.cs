@@ -1,0 +1,66 @@
+using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Http;
+using Qwen.Extensions.AI.Wire;
+
+namespace Qwen.Extensions.AI.Mapping;
+
+/// <summary>A non-streaming <c>chat.completion</c> frame → <see cref="ChatResponse"/> (one message per choice).</summary>
+internal static class ChatResponseMapper
+{
+    public static ChatResponse ToChatResponse(ChatCompletionFrame frame, string? requestId, bool includeReasoning, System.Net.HttpStatusCode status)
+    {
+        ErrorResponseMapper.ThrowIfError(frame, requestId, status);
+        if (frame.ChoiceCount == 0)
+        {
+            throw new QwenApiException(
+                frame.HasChoices ? "The response has an empty 'choices' array." : "The response has no 'choices'.",
+                status, null, null, null, requestId ?? frame.RequestId);
+        }
+
+        var createdAt = frame.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : (DateTimeOffset?)null;
+        var messages = new List<ChatMessage>(frame.ChoiceCount);
+        AdditionalPropertiesDictionary? properties = null;
+        for (var i = 0; i < frame.ChoiceCount; i++)
+        {
+            var choice = frame.GetChoice(i);
+            var contents = new List<AIContent>(1 + choice.ToolCalls.Count);
+            if (includeReasoning && !string.IsNullOrEmpty(choice.ReasoningContent))
+            {
+                contents.Add(new TextReasoningContent(choice.ReasoningContent));
+            }
+
+            if (!string.IsNullOrEmpty(choice.Content))
+            {
+                contents.Add(new TextContent(choice.Content));
+            }
+
+            AudioMapper.Add(contents, choice);
+            foreach (var call in choice.ToolCalls)
+            {
+                contents.Add(FunctionCallFactory.Create(call.Id, call.Name, call.Arguments));
+            }
+
+            messages.Add(new ChatMessage(ChatRole.Assistant, contents) { MessageId = frame.Id, CreatedAt = createdAt });
+            if (choice.Logprobs is { } logprobs)
+            {
+                (properties ??= new())[frame.ChoiceCount == 1 ? "logprobs" : $"logprobs[{i}]"] = logprobs;
+            }
+        }
+
+        requestId ??= frame.RequestId;
+        if (requestId is not null)
+        {
+            (properties ??= new())[QwenPropertyNames.RequestId] = requestId;
+        }
+
+        return new ChatResponse(messages)
+        {
+            ResponseId = frame.Id,
+            ModelId = frame.Model,
+            CreatedAt = createdAt,
+            FinishReason = FinishReasonMapper.ToFinishReason(frame.GetChoice(0).FinishReason),
+            Usage = frame.Usage is { } usage ? UsageMapper.ToUsageDetails(usage) : null,
+            AdditionalProperties = properties,
+        };
+    }
+}

@@ -1,0 +1,453 @@
+using System.Text.Json;
+using Qwen.Extensions.AI.Wire;
+
+namespace Qwen.Extensions.AI.Mapping;
+
+/// <summary>
+/// Reads a <c>chat.completion</c> body or a <c>chat.completion.chunk</c> event into a <see cref="ChatCompletionFrame"/> in one
+/// forward pass of <see cref="Utf8JsonReader"/>: the same reader serves both paths, because <c>message</c> and <c>delta</c>
+/// share one shape. Unknown fields are skipped; a field of the wrong type is a <see cref="JsonException"/>.
+/// </summary>
+internal static class CompletionJsonReader
+{
+    public static void Read(ReadOnlySpan<byte> json, ChatCompletionFrame frame)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("The body is not a JSON object.");
+        }
+
+        while (ReadProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                frame.Id = ReadReused(ref reader, frame.Id);
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                frame.Model = ReadReused(ref reader, frame.Model);
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                reader.Read();
+                frame.Created = ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                frame.HasChoices = true;
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        ReadChoice(ref reader, frame.AddChoice(), frame.ChoiceCount - 1);
+                    }
+                }
+                else
+                {
+                    ExpectNull(ref reader, "choices");
+                }
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    frame.Usage = ReadUsage(ref reader);
+                }
+                else
+                {
+                    ExpectNull(ref reader, "usage");
+                }
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    frame.Error = JsonSerializer.Deserialize(ref reader, QwenJsonContext.Default.ErrorDetail);
+                }
+                else if (reader.TokenType == JsonTokenType.String)
+                {
+                    frame.Error = new ErrorDetail { Message = reader.GetString() };
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("request_id"u8))
+            {
+                reader.Read();
+                frame.RequestId = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("code"u8))
+            {
+                reader.Read();
+                frame.NativeCode = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                frame.NativeMessage = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadChoice(ref Utf8JsonReader reader, ChoiceFrame choice, int position)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, "choices[]");
+        choice.Index = position;
+        while (ReadProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadMessage(ref reader, choice);
+                }
+                else
+                {
+                    ExpectNull(ref reader, "delta");
+                }
+            }
+            else if (reader.ValueTextEquals("finish_reason"u8))
+            {
+                reader.Read();
+                choice.FinishReason = ReadString(ref reader, "finish_reason");
+            }
+            else if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                choice.Index = (int)(ReadInteger(ref reader) ?? position);
+            }
+            else if (reader.ValueTextEquals("logprobs"u8))
+            {
+                reader.Read();
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    choice.Logprobs = JsonElement.ParseValue(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadMessage(ref Utf8JsonReader reader, ChoiceFrame choice)
+    {
+        while (ReadProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                choice.Content = reader.TokenType == JsonTokenType.StartArray ? ReadContentParts(ref reader) : ReadString(ref reader, "content");
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8))
+            {
+                reader.Read();
+                choice.ReasoningContent = ReadString(ref reader, "reasoning_content");
+            }
+            else if (reader.ValueTextEquals("role"u8))
+            {
+                reader.Read();
+                choice.Role = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("assistant"u8) ? "assistant" : ReadString(ref reader, "role");
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    var position = 0;
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        choice.ToolCalls.Add(ReadToolCall(ref reader, position++));
+                    }
+                }
+                else
+                {
+                    ExpectNull(ref reader, "tool_calls");
+                }
+            }
+            else if (reader.ValueTextEquals("audio"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (ReadProperty(ref reader))
+                    {
+                        if (reader.ValueTextEquals("data"u8))
+                        {
+                            reader.Read();
+                            choice.AudioData = ReadString(ref reader, "audio.data");
+                        }
+                        else if (reader.ValueTextEquals("transcript"u8))
+                        {
+                            reader.Read();
+                            choice.AudioTranscript = ReadString(ref reader, "audio.transcript");
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static ToolCallFragment ReadToolCall(ref Utf8JsonReader reader, int position)
+    {
+        Expect(ref reader, JsonTokenType.StartObject, "tool_calls[]");
+        int index = position;
+        string? id = null, name = null, arguments = null;
+        while (ReadProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                var value = ReadInteger(ref reader);
+                if (value is < 0 or > 10_000)
+                {
+                    throw new JsonException($"tool_calls[].index {value} is out of range.");
+                }
+
+                index = (int)(value ?? position);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = ReadString(ref reader, "tool_calls[].id");
+            }
+            else if (reader.ValueTextEquals("function"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    ExpectNull(ref reader, "tool_calls[].function");
+                    continue;
+                }
+
+                while (ReadProperty(ref reader))
+                {
+                    if (reader.ValueTextEquals("name"u8))
+                    {
+                        reader.Read();
+                        name = ReadString(ref reader, "function.name");
+                    }
+                    else if (reader.ValueTextEquals("arguments"u8))
+                    {
+                        reader.Read();
+                        arguments = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray
+                            ? JsonElement.ParseValue(ref reader).GetRawText()
+                            : ReadString(ref reader, "function.arguments");
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return new ToolCallFragment(index, id, name, arguments);
+    }
+
+    private static string? ReadContentParts(ref Utf8JsonReader reader)
+    {
+        // Some models answer with content parts ([{"type":"text","text":...}]); their text is the content.
+        string? text = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (ReadProperty(ref reader))
+            {
+                if (reader.ValueTextEquals("text"u8))
+                {
+                    reader.Read();
+                    var part = ReadString(ref reader, "content[].text");
+                    text = text is null ? part : text + part;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        return text;
+    }
+
+    private static UsageFrame ReadUsage(ref Utf8JsonReader reader)
+    {
+        var usage = new UsageFrame();
+        while (ReadProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("prompt_tokens"u8))
+            {
+                reader.Read();
+                usage.PromptTokens = ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8))
+            {
+                reader.Read();
+                usage.CompletionTokens = ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                reader.Read();
+                usage.TotalTokens = ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+            {
+                reader.Read();
+                ReadDetails(ref reader, usage, prompt: true);
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                reader.Read();
+                ReadDetails(ref reader, usage, prompt: false);
+            }
+            else
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count))
+                {
+                    (usage.Other ??= new()).Add(new(name, count));
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        return usage;
+    }
+
+    private static void ReadDetails(ref Utf8JsonReader reader, UsageFrame usage, bool prompt)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (ReadProperty(ref reader))
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var count))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            switch (prompt, name)
+            {
+                case (true, "cached_tokens"): usage.CachedTokens = count; break;
+                case (false, "reasoning_tokens"): usage.ReasoningTokens = count; break;
+                default:
+                    (usage.Other ??= new()).Add(new((prompt ? "prompt_tokens_details." : "completion_tokens_details.") + name, count));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Advances to the next property name of the current object; false at its end.</summary>
+    private static bool ReadProperty(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new JsonException("The JSON ends in the middle of an object.");
+        }
+
+        return reader.TokenType == JsonTokenType.PropertyName;
+    }
+
+    private static string? ReadReused(ref Utf8JsonReader reader, string? previous)
+    {
+        if (reader.TokenType == JsonTokenType.String && previous is not null && reader.ValueTextEquals(previous))
+        {
+            return previous;
+        }
+
+        return ReadString(ref reader, "id/model");
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw new JsonException($"'{field}' should be a string but is {reader.TokenType}."),
+    };
+
+    private static long? ReadInteger(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number when reader.TryGetInt64(out var value):
+                return value;
+            case JsonTokenType.Number when reader.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15:
+                return (long)d;
+            case JsonTokenType.Null:
+                return null;
+            default:
+                throw new JsonException($"Expected a whole number but found {reader.TokenType}.");
+        }
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string field)
+    {
+        if (reader.TokenType != type)
+        {
+            throw new JsonException($"'{field}' should be {type} but is {reader.TokenType}.");
+        }
+    }
+
+    private static void ExpectNull(ref Utf8JsonReader reader, string field)
+    {
+        if (reader.TokenType != JsonTokenType.Null)
+        {
+            throw new JsonException($"'{field}' has an unexpected {reader.TokenType}.");
+        }
+    }
+
+    private static string? SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
+    }
+}

@@ -1,0 +1,373 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Qwen.Extensions.AI.Mapping;
+
+/// <summary>Writes MEAI chat history as the compatible-mode <c>messages</c> array.</summary>
+internal static class MessageWriter
+{
+    /// <summary>The service caps one data URI at this many bytes.</summary>
+    internal const int MaxDataUriLength = 10_485_760;
+
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking)
+    {
+        // Reasoning is echoed for assistant turns after the last user message (the current tool loop), or for all of them
+        // when preserve_thinking is on: newer models corrupt their output in tool loops when it is not sent back.
+        var lastUser = -1;
+        for (var i = messages.Count - 1; i >= 0; i--)
+        {
+            if (messages[i]?.Role == ChatRole.User)
+            {
+                lastUser = i;
+                break;
+            }
+        }
+
+        HashSet<string>? callIds = null;
+        writer.WriteStartArray("messages");
+        if (!string.IsNullOrEmpty(instructions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", "system");
+            writer.WriteString("content", instructions);
+            writer.WriteEndObject();
+        }
+
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
+            WriteToolResults(writer, message, i, callIds);
+
+            var role = message.Role;
+            if (role == ChatRole.System)
+            {
+                WriteSystem(writer, message, i);
+            }
+            else if (role == ChatRole.User)
+            {
+                WriteUser(writer, message, i);
+            }
+            else if (role == ChatRole.Assistant)
+            {
+                WriteAssistant(writer, message, i, echoReasoning: preserveThinking || i > lastUser, ref callIds);
+            }
+            else if (role == ChatRole.Tool)
+            {
+                EnsureOnlyResults(message, i);
+            }
+            else
+            {
+                throw new NotSupportedException($"messages[{i}] has role '{role}'; Qwen compatible mode supports system, user, assistant and tool.");
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteSystem(Utf8JsonWriter writer, ChatMessage message, int index)
+    {
+        foreach (var content in message.Contents)
+        {
+            if (content is not (TextContent or FunctionResultContent or UsageContent))
+            {
+                throw Unsupported(content, index, "a system message");
+            }
+        }
+
+        var text = CollectText(message);
+        if (text is null && HasResults(message))
+        {
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("role", "system");
+        writer.WriteString("content", text ?? string.Empty);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index)
+    {
+        var contents = message.Contents;
+        var hasMedia = false;
+        var hasOther = false;
+        foreach (var content in contents)
+        {
+            switch (content)
+            {
+                case TextContent:
+                    hasOther = true;
+                    break;
+                case DataContent or UriContent:
+                    hasMedia = true;
+                    break;
+                case FunctionResultContent or UsageContent:
+                    break;
+                default:
+                    throw Unsupported(content, index, "a user message");
+            }
+        }
+
+        if (!hasMedia)
+        {
+            if (!hasOther && HasResults(message))
+            {
+                return;
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("role", "user");
+            writer.WriteString("content", CollectText(message) ?? string.Empty);
+            writer.WriteEndObject();
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("role", "user");
+        writer.WriteStartArray("content");
+        foreach (var content in contents)
+        {
+            switch (content)
+            {
+                case TextContent text:
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "text");
+                    writer.WriteString("text", text.Text ?? string.Empty);
+                    writer.WriteEndObject();
+                    break;
+                case DataContent data:
+                    WriteMedia(writer, data.MediaType, data, null, index);
+                    break;
+                case UriContent uri:
+                    WriteMedia(writer, uri.MediaType, null, uri.Uri, index);
+                    break;
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index)
+    {
+        string partType;
+        if (mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
+        {
+            partType = "image_url";
+        }
+        else if (mediaType.StartsWith("video/", StringComparison.OrdinalIgnoreCase))
+        {
+            partType = "video_url";
+        }
+        else
+        {
+            throw new NotSupportedException(
+                $"messages[{index}] has a {(data is null ? nameof(UriContent) : nameof(DataContent))} of media type '{mediaType}'. " +
+                "Qwen compatible mode accepts images (image/*) and videos (video/*) in user messages; other media (PDF, audio, documents) is not supported.");
+        }
+
+        string url;
+        if (data is not null)
+        {
+            // base64 grows 4/3; check before building the URI so a 20 MB image fails fast.
+            var length = "data:".Length + mediaType.Length + ";base64,".Length + ((data.Data.Length + 2) / 3 * 4);
+            if (length > MaxDataUriLength)
+            {
+                throw new ArgumentException(
+                    $"messages[{index}] has a {mediaType} DataContent of {data.Data.Length:N0} bytes; as a data URI that is {length:N0} bytes, " +
+                    $"over the service's limit of {MaxDataUriLength:N0} bytes per data URI. Pass a smaller image or a UriContent with its URL.",
+                    "messages");
+            }
+
+            url = data.Uri;
+        }
+        else
+        {
+            url = uri!.IsAbsoluteUri ? uri.AbsoluteUri : throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("type", partType);
+        writer.WriteStartObject(partType);
+        writer.WriteString("url", url);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, ref HashSet<string>? callIds)
+    {
+        StringBuilder? reasoning = null;
+        string? firstReasoning = null;
+        var hasCalls = false;
+        var hasText = false;
+        foreach (var content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent:
+                    hasText = true;
+                    break;
+                case TextReasoningContent r when echoReasoning && !string.IsNullOrEmpty(r.Text):
+                    if (firstReasoning is null)
+                    {
+                        firstReasoning = r.Text;
+                    }
+                    else
+                    {
+                        (reasoning ??= new StringBuilder(firstReasoning)).Append(r.Text);
+                    }
+
+                    break;
+                case TextReasoningContent:
+                    break;
+                case FunctionCallContent { InformationalOnly: true }:
+                    break;
+                case FunctionCallContent:
+                    hasCalls = true;
+                    break;
+                case FunctionResultContent or UsageContent:
+                    break;
+                default:
+                    throw Unsupported(content, index, "an assistant message");
+            }
+        }
+
+        if (!hasText && !hasCalls && firstReasoning is null && HasResults(message))
+        {
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("role", "assistant");
+        writer.WriteString("content", hasText ? CollectText(message) : string.Empty);
+        if (firstReasoning is not null)
+        {
+            writer.WriteString("reasoning_content", reasoning?.ToString() ?? firstReasoning);
+        }
+
+        if (hasCalls)
+        {
+            // Empty tool_calls is not supported by the service, so the array is written only when there is a call.
+            writer.WriteStartArray("tool_calls");
+            foreach (var content in message.Contents)
+            {
+                if (content is not FunctionCallContent { InformationalOnly: false } call)
+                {
+                    continue;
+                }
+
+                if (string.IsNullOrEmpty(call.CallId))
+                {
+                    throw new ArgumentException($"messages[{index}] has a FunctionCallContent for '{call.Name}' without a CallId; the service pairs calls and results by id.", "messages");
+                }
+
+                (callIds ??= new(StringComparer.Ordinal)).Add(call.CallId);
+                writer.WriteStartObject();
+                writer.WriteString("id", call.CallId);
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", call.Name);
+                writer.WriteString("arguments", call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteToolResults(Utf8JsonWriter writer, ChatMessage message, int index, HashSet<string>? callIds)
+    {
+        foreach (var content in message.Contents)
+        {
+            if (content is not FunctionResultContent result)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(result.CallId))
+            {
+                throw new ArgumentException($"messages[{index}] has a FunctionResultContent without a CallId.", "messages");
+            }
+
+            if (callIds is null || !callIds.Contains(result.CallId))
+            {
+                throw new ArgumentException(
+                    $"messages[{index}] has a FunctionResultContent for call id '{result.CallId}', but no earlier assistant message has a FunctionCallContent with that id. " +
+                    "The service rejects tool results that answer no call; keep the assistant message with the call in the history.",
+                    "messages");
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("role", "tool");
+            writer.WriteString("tool_call_id", result.CallId);
+            writer.WriteString("content", ResultToText(result, index));
+            writer.WriteEndObject();
+        }
+    }
+
+    private static string ResultToText(FunctionResultContent result, int index) => result.Result switch
+    {
+        null when result.Exception is not null => $"Error: {result.Exception.Message}",
+        null => string.Empty,
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
+        TextContent t => t.Text ?? string.Empty,
+        _ => JsonValueWriter.ToJsonString(result.Result, $"messages[{index}] FunctionResultContent '{result.CallId}' result"),
+    };
+
+    private static void EnsureOnlyResults(ChatMessage message, int index)
+    {
+        foreach (var content in message.Contents)
+        {
+            if (content is not (FunctionResultContent or UsageContent))
+            {
+                throw new NotSupportedException(
+                    $"messages[{index}] is a tool message with a {content.GetType().Name}; tool messages carry FunctionResultContent only (each becomes a 'tool' message with its call id).");
+            }
+        }
+    }
+
+    /// <summary>Joins a message's text parts (callers have already refused content that cannot be sent).</summary>
+    private static string? CollectText(ChatMessage message)
+    {
+        string? first = null;
+        StringBuilder? sb = null;
+        foreach (var content in message.Contents)
+        {
+            if (content is TextContent text)
+            {
+                if (first is null)
+                {
+                    first = text.Text ?? string.Empty;
+                }
+                else
+                {
+                    (sb ??= new StringBuilder(first)).Append(text.Text);
+                }
+            }
+        }
+
+        return sb?.ToString() ?? first;
+    }
+
+    private static bool HasResults(ChatMessage message)
+    {
+        foreach (var content in message.Contents)
+        {
+            if (content is FunctionResultContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static NotSupportedException Unsupported(AIContent content, int index, string where) =>
+        new($"messages[{index}] contains a {content.GetType().Name}, which Qwen compatible mode cannot carry in {where}. " +
+            "Supported: text everywhere; images and videos (DataContent/UriContent) in user messages; reasoning and function calls in assistant messages; function results.");
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Qwen.Extensions.AI.Mapping;
+
+/// <summary>Writes <c>tools</c>, <c>tool_choice</c>, <c>parallel_tool_calls</c> and the hosted tools' switches.</summary>
+internal static class ToolWriter
+{
+    private const int MaxToolNameLength = 64;
+
+    public static void Write(Utf8JsonWriter writer, ChatOptions options, IReadOnlyDictionary<string, object?>? extras)
+    {
+        var functions = 0;
+        var search = false;
+        var codeInterpreter = false;
+        if (options.Tools is { Count: > 0 } tools)
+        {
+            HashSet<string>? names = null;
+            for (var i = 0; i < tools.Count; i++)
+            {
+                switch (tools[i])
+                {
+                    case AIFunctionDeclaration function:
+                        ValidateName(function.Name, i);
+                        if (!(names ??= new(StringComparer.Ordinal)).Add(function.Name))
+                        {
+                            throw new ArgumentException($"ChatOptions.Tools has two functions named '{function.Name}'; tool names must be unique.", nameof(options));
+                        }
+
+                        if (functions++ == 0)
+                        {
+                            writer.WriteStartArray("tools");
+                        }
+
+                        WriteFunction(writer, function);
+                        break;
+                    case HostedWebSearchTool:
+                        search = true;
+                        break;
+                    case HostedCodeInterpreterTool:
+                        codeInterpreter = true;
+                        break;
+                    case null:
+                        throw new ArgumentException($"ChatOptions.Tools[{i}] is null.", nameof(options));
+                    default:
+                        throw new NotSupportedException(
+                            $"ChatOptions.Tools[{i}] is a {tools[i].GetType().Name}, which Qwen compatible mode does not offer. " +
+                            "Supported: AIFunction/AIFunctionDeclaration, HostedWebSearchTool (enable_search), HostedCodeInterpreterTool (enable_code_interpreter).");
+                }
+            }
+
+            if (functions > 0)
+            {
+                writer.WriteEndArray();
+            }
+        }
+
+        if (search && !ExtraParameters.Has(extras, QwenPropertyNames.EnableSearch))
+        {
+            writer.WriteBoolean(QwenPropertyNames.EnableSearch, true);
+        }
+
+        if (codeInterpreter && !ExtraParameters.Has(extras, QwenPropertyNames.EnableCodeInterpreter))
+        {
+            writer.WriteBoolean(QwenPropertyNames.EnableCodeInterpreter, true);
+        }
+
+        if (functions > 0 && options.ToolMode is { } mode && !ExtraParameters.Has(extras, "tool_choice"))
+        {
+            WriteToolChoice(writer, mode, options.Tools!);
+        }
+
+        if (options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, "parallel_tool_calls"))
+        {
+            writer.WriteBoolean("parallel_tool_calls", parallel);
+        }
+    }
+
+    private static void WriteFunction(Utf8JsonWriter writer, AIFunctionDeclaration function)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "function");
+        writer.WriteStartObject("function");
+        writer.WriteString("name", function.Name);
+        if (!string.IsNullOrEmpty(function.Description))
+        {
+            writer.WriteString("description", function.Description);
+        }
+
+        writer.WritePropertyName("parameters");
+        var schema = function.JsonSchema;
+        if (schema.ValueKind == JsonValueKind.Object)
+        {
+            schema.WriteTo(writer);
+        }
+        else
+        {
+            // A function without a schema takes no parameters.
+            writer.WriteStartObject();
+            writer.WriteString("type", "object");
+            writer.WriteStartObject("properties");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteToolChoice(Utf8JsonWriter writer, ChatToolMode mode, IList<AITool> tools)
+    {
+        switch (mode)
+        {
+            case NoneChatToolMode:
+                writer.WriteString("tool_choice", "none");
+                break;
+            case AutoChatToolMode:
+                writer.WriteString("tool_choice", "auto");
+                break;
+            case RequiredChatToolMode { RequiredFunctionName: null }:
+                writer.WriteString("tool_choice", "required");
+                break;
+            case RequiredChatToolMode { RequiredFunctionName: { } name }:
+                var found = false;
+                foreach (var tool in tools)
+                {
+                    if (tool is AIFunctionDeclaration f && f.Name == name)
+                    {
+                        found = true;
+                        break;
+                    }
+                }
+
+                if (!found)
+                {
+                    throw new ArgumentException($"ChatOptions.ToolMode requires the function '{name}', which is not among ChatOptions.Tools.", "options");
+                }
+
+                writer.WriteStartObject("tool_choice");
+                writer.WriteString("type", "function");
+                writer.WriteStartObject("function");
+                writer.WriteString("name", name);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                break;
+            default:
+                throw new NotSupportedException($"ChatOptions.ToolMode of type {mode.GetType().Name} is not supported.");
+        }
+    }
+
+    private static void ValidateName(string? name, int index)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxToolNameLength)
+        {
+            throw new ArgumentException($"ChatOptions.Tools[{index}] has the name '{name}'; a tool name must be 1 to {MaxToolNameLength} characters of letters, digits, '_' and '-'.", "options");
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            {
+                throw new ArgumentException($"ChatOptions.Tools[{index}] has the name '{name}' with the character '{c}'; a tool name must be 1 to {MaxToolNameLength} characters of letters, digits, '_' and '-'.", "options");
+            }
+        }
+    }
+}

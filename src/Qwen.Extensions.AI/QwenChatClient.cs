@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Http;
+using Qwen.Extensions.AI.Mapping;
+using Qwen.Extensions.AI.Wire;
+
+namespace Qwen.Extensions.AI;
+
+/// <summary>An <see cref="IChatClient"/> for Alibaba Cloud's Qwen models through DashScope's OpenAI-compatible mode.</summary>
+/// <remarks>
+/// Thread-safe; create one per endpoint and key and reuse it. Qwen extras (<c>enable_thinking</c>, <c>thinking_budget</c>,
+/// <c>enable_search</c>, ...) go in <see cref="ChatOptions.AdditionalProperties"/> by wire name (see <see cref="QwenPropertyNames"/>).
+/// Stream-only models are served by <see cref="GetResponseAsync"/> too: it streams under the hood and aggregates.
+/// </remarks>
+public sealed class QwenChatClient : IChatClient
+{
+    private const string ProviderName = "qwen";
+
+    private readonly QwenHttpSender _sender;
+    private readonly ChatClientMetadata _metadata;
+    private readonly string? _defaultModelId;
+    private readonly ConcurrentDictionary<string, bool> _streamOnlyModels = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class.</summary>
+    /// <param name="options">The endpoint, key and default model.</param>
+    /// <param name="httpClient">An <see cref="HttpClient"/> to send with (never disposed by this client), or <see langword="null"/> for one of its own.</param>
+    /// <exception cref="InvalidOperationException">No API key is set and <c>DASHSCOPE_API_KEY</c> is empty.</exception>
+    /// <exception cref="ArgumentException">The endpoint is relative, not http(s), or plain http to a remote host.</exception>
+    public QwenChatClient(QwenClientOptions options, HttpClient? httpClient = null)
+    {
+        Throw.IfNull(options);
+        var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? Environment.GetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable) : options.ApiKey;
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            throw new InvalidOperationException(
+                $"No DashScope API key: set QwenClientOptions.ApiKey or the {QwenClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
+                "Keys are bound to a region; create one in the Model Studio console of the region of your endpoint.");
+        }
+
+        foreach (var c in apiKey)
+        {
+            if (char.IsControl(c) || c == ' ')
+            {
+                throw new ArgumentException("The API key contains whitespace or a control character; check how it was copied (the key itself is not shown).", nameof(options));
+            }
+        }
+
+        if (options.DefaultModelId is { } model && string.IsNullOrWhiteSpace(model))
+        {
+            throw new ArgumentException("QwenClientOptions.DefaultModelId is empty or whitespace; set a model such as 'qwen-plus' or leave it null.", nameof(options));
+        }
+
+        _sender = new QwenHttpSender(options.Endpoint ?? QwenEndpoints.Singapore, apiKey, httpClient, options.AllowInsecureHttp);
+        _defaultModelId = options.DefaultModelId;
+        _metadata = new ChatClientMetadata(ProviderName, _sender.Endpoint, _defaultModelId);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class for the Singapore endpoint.</summary>
+    /// <param name="apiKey">The DashScope API key.</param>
+    /// <param name="defaultModelId">The model used when <see cref="ChatOptions.ModelId"/> is not set, for example <c>qwen-plus</c>.</param>
+    public QwenChatClient(string apiKey, string? defaultModelId = null)
+        : this(new QwenClientOptions { ApiKey = Throw.IfNull(apiKey), DefaultModelId = defaultModelId })
+    {
+    }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var history = AsList(messages);
+        var model = ResolveModel(options);
+        if (_streamOnlyModels.ContainsKey(model))
+        {
+            return await StreamAndAggregateAsync(history, options, model, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var body = BuildBody(history, options, model, stream: false);
+        try
+        {
+            using var response = await _sender.SendAsync(body.WrittenMemory, streaming: false, cancellationToken).ConfigureAwait(false);
+            return await ReadResponseAsync(response, IncludeReasoning(options), cancellationToken).ConfigureAwait(false);
+        }
+        catch (QwenApiException ex) when (ErrorResponseMapper.IsStreamOnlyRejection(ex))
+        {
+            // QVQ, QwQ, Omni and open-source Qwen3 in thinking mode only stream: stream and aggregate, and remember the model.
+            _streamOnlyModels[model] = true;
+        }
+
+        return await StreamAndAggregateAsync(history, options, model, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // Validate and build the body now, so bad input fails at the call, before anything is sent.
+        var history = AsList(messages);
+        var model = ResolveModel(options);
+        var body = BuildBody(history, options, model, stream: true);
+        return StreamAsync(body, IncludeReasoning(options), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        Throw.IfNull(serviceType);
+        return
+            serviceKey is not null ? null :
+            serviceType == typeof(ChatClientMetadata) ? _metadata :
+            serviceType == typeof(HttpClient) ? _sender.HttpClient :
+            serviceType.IsInstanceOfType(this) ? this :
+            null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _sender.Dispose();
+
+    /// <summary>Returns a description of the client with the endpoint and default model; never the API key.</summary>
+    /// <returns>A short description.</returns>
+    public override string ToString() => $"QwenChatClient({_sender.Endpoint}, model: {_defaultModelId ?? "(per request)"})";
+
+    private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, CancellationToken cancellationToken)
+    {
+        var body = BuildBody(history, options, model, stream: true);
+        return await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (body)
+        {
+            using var response = await _sender.SendAsync(body.WrittenMemory, streaming: true, cancellationToken).ConfigureAwait(false);
+            var requestId = ErrorResponseMapper.GetRequestId(response);
+            using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var reader = new StreamingResponseReader(requestId, includeReasoning, response.StatusCode);
+            await foreach (var update in reader.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+        }
+    }
+
+    private static async Task<ChatResponse> ReadResponseAsync(HttpResponseMessage response, bool includeReasoning, CancellationToken cancellationToken)
+    {
+        var requestId = ErrorResponseMapper.GetRequestId(response);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            throw new QwenApiException("The service answered with an empty body.", response.StatusCode, null, null, null, requestId);
+        }
+
+        var frame = new ChatCompletionFrame();
+        try
+        {
+            CompletionJsonReader.Read(bytes, frame);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            throw ErrorResponseMapper.Malformed("response body", ex, response.StatusCode, requestId);
+        }
+
+        return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, response.StatusCode);
+    }
+
+    private PooledBufferWriter BuildBody(IList<ChatMessage> history, ChatOptions? options, string model, bool stream)
+    {
+        var body = new PooledBufferWriter();
+        try
+        {
+            ChatRequestWriter.Write(body, history, options, model, stream, this);
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private string ResolveModel(ChatOptions? options)
+    {
+        if (options?.ModelId is { } model)
+        {
+            return string.IsNullOrWhiteSpace(model)
+                ? throw new ArgumentException("ChatOptions.ModelId is empty or whitespace; set a model such as 'qwen-plus', or leave it null to use QwenClientOptions.DefaultModelId.", nameof(options))
+                : model;
+        }
+
+        return _defaultModelId ?? throw new InvalidOperationException(
+            "No model id: set ChatOptions.ModelId on the request or QwenClientOptions.DefaultModelId on the client (for example 'qwen-plus').");
+    }
+
+    private static bool IncludeReasoning(ChatOptions? options) => options?.Reasoning?.Output != ReasoningOutput.None;
+
+    private static IList<ChatMessage> AsList(IEnumerable<ChatMessage> messages)
+    {
+        Throw.IfNull(messages);
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("messages is empty; send at least one message.", nameof(messages));
+        }
+
+        return list;
+    }
+}

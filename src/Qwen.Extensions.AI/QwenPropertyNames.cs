@@ -1,0 +1,54 @@
+namespace Qwen.Extensions.AI;
+
+/// <summary>
+/// Keys for Qwen-specific request parameters in <c>ChatOptions.AdditionalProperties</c>. Each key is the parameter's
+/// wire name, so <c>options.AdditionalProperties["enable_thinking"] = false</c> and
+/// <c>options.AdditionalProperties[QwenPropertyNames.EnableThinking] = false</c> are the same.
+/// </summary>
+public static class QwenPropertyNames
+{
+    /// <summary><c>enable_thinking</c> (bool): turns thinking on or off for hybrid-thinking models.</summary>
+    public const string EnableThinking = "enable_thinking";
+
+    /// <summary><c>thinking_budget</c> (int &gt; 0): the most tokens the model may think for.</summary>
+    public const string ThinkingBudget = "thinking_budget";
+
+    /// <summary><c>preserve_thinking</c> (bool): echo reasoning of every earlier assistant turn, not only those after the last user message.</summary>
+    public const string PreserveThinking = "preserve_thinking";
+
+    /// <summary><c>top_k</c> (int ≥ 0; above 100 disables top-k sampling).</summary>
+    public const string TopK = "top_k";
+
+    /// <summary><c>enable_search</c> (bool): lets the model search the web.</summary>
+    public const string EnableSearch = "enable_search";
+
+    /// <summary><c>search_options</c> (object): <c>forced_search</c>, <c>search_strategy</c>, <c>enable_search_extension</c>, <c>enable_source</c>, ...</summary>
+    public const string SearchOptions = "search_options";
+
+    /// <summary><c>enable_code_interpreter</c> (bool): lets the model run code.</summary>
+    public const string EnableCodeInterpreter = "enable_code_interpreter";
+
+    /// <summary><c>vl_high_resolution_images</c> (bool): raises the pixel limit for input images.</summary>
+    public const string VlHighResolutionImages = "vl_high_resolution_images";
+
+    /// <summary><c>repetition_penalty</c> (number &gt; 0): DashScope's own repetition control.</summary>
+    public const string RepetitionPenalty = "repetition_penalty";
+
+    /// <summary><c>n</c> (int 1–4): how many choices to generate (non-streaming only; each becomes a message of the response).</summary>
+    public const string N = "n";
+
+    /// <summary><c>logprobs</c> (bool): return log probabilities; they arrive in <c>AdditionalProperties["logprobs"]</c>.</summary>
+    public const string Logprobs = "logprobs";
+
+    /// <summary><c>top_logprobs</c> (int 0–5): candidates per position when <c>logprobs</c> is on.</summary>
+    public const string TopLogprobs = "top_logprobs";
+
+    /// <summary><c>modalities</c> (string array): <c>["text"]</c> or <c>["text","audio"]</c> for Qwen-Omni.</summary>
+    public const string Modalities = "modalities";
+
+    /// <summary><c>audio</c> (object): voice and format of Qwen-Omni audio output.</summary>
+    public const string Audio = "audio";
+
+    /// <summary>The key under which responses carry the service's request id (<c>x-request-id</c>).</summary>
+    public const string RequestId = "request_id";
+}
