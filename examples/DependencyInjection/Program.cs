@@ -1,0 +1,1 @@
+Console.WriteLine("DependencyInjection example: not yet");

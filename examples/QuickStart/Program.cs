@@ -1,0 +1,1 @@
+Console.WriteLine("QuickStart example: not yet");

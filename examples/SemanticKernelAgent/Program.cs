@@ -1,0 +1,1 @@
+Console.WriteLine("SemanticKernelAgent example: not yet");

@@ -1,0 +1,1 @@
+Console.WriteLine("Thinking example: not yet");

@@ -1,0 +1,1 @@
+Console.WriteLine("Tools example: not yet");

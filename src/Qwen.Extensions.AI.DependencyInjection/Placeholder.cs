@@ -1,0 +1,1 @@
+namespace Qwen.Extensions.AI.DependencyInjection;
