@@ -99,7 +99,7 @@ internal static class MessageWriter
                 case TextContent:
                     hasOther = true;
                     break;
-                case DataContent or UriContent:
+                case DataContent or UriContent or QwenVideoFramesContent:
                     hasMedia = true;
                     break;
                 case FunctionResultContent or UsageContent:
@@ -141,6 +141,18 @@ internal static class MessageWriter
                     break;
                 case UriContent uri:
                     WriteMedia(writer, uri.MediaType, null, uri.Uri, index);
+                    break;
+                case QwenVideoFramesContent video:
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "video");
+                    writer.WriteStartArray("video");
+                    foreach (var frame in video.Frames)
+                    {
+                        writer.WriteStringValue(frame.AbsoluteUri);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
                     break;
             }
         }
