@@ -122,7 +122,19 @@ public sealed class QwenChatClient : IChatClient
     private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, CancellationToken cancellationToken)
     {
         var body = BuildBody(history, options, model, stream: true);
-        return await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+        var response = await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+
+        // MEAI's aggregation puts update properties on the message; GetResponseAsync promises the request id on the response.
+        foreach (var message in response.Messages)
+        {
+            if (message.AdditionalProperties?.TryGetValue(QwenPropertyNames.RequestId, out var requestId) is true)
+            {
+                (response.AdditionalProperties ??= new())[QwenPropertyNames.RequestId] = requestId;
+                break;
+            }
+        }
+
+        return response;
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, [EnumeratorCancellation] CancellationToken cancellationToken)
