@@ -43,6 +43,8 @@ public sealed class VerbatimHttpHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Like a real socket handler, a cancelled token fails the send; nothing is recorded because nothing was sent.
+        cancellationToken.ThrowIfCancellationRequested();
         var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var header in request.Headers)
         {
