@@ -99,7 +99,9 @@ internal sealed class StreamingResponseReader
         if (frame.Error is not null || eventType == "error" || (frame.NativeCode is { Length: > 0 } && !frame.HasChoices))
         {
             frame.Error ??= new ErrorDetail { Message = frame.NativeMessage ?? "The stream reported an error.", Code = frame.NativeCode };
-            ErrorResponseMapper.ThrowIfError(frame, _requestId, _status);
+
+            // The HTTP exchange succeeded (200); the error came inside the stream, so there is no HTTP status to report.
+            ErrorResponseMapper.ThrowIfError(frame, _requestId, status: null);
         }
 
         if (frame.Usage is not null)
