@@ -25,6 +25,7 @@ internal static class MessageWriter
         }
 
         HashSet<string>? callIds = null;
+        var answeredCallIds = CollectResultCallIds(messages);
         writer.WriteStartArray("messages");
         if (!string.IsNullOrEmpty(instructions))
         {
@@ -50,7 +51,7 @@ internal static class MessageWriter
             }
             else if (role == ChatRole.Assistant)
             {
-                WriteAssistant(writer, message, i, echoReasoning: preserveThinking || i > lastUser, ref callIds);
+                WriteAssistant(writer, message, i, echoReasoning: preserveThinking || i > lastUser, answeredCallIds, ref callIds);
             }
             else if (role == ChatRole.Tool)
             {
@@ -207,7 +208,7 @@ internal static class MessageWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, ref HashSet<string>? callIds)
+    private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, HashSet<string>? answeredCallIds, ref HashSet<string>? callIds)
     {
         StringBuilder? reasoning = null;
         string? firstReasoning = null;
@@ -233,7 +234,8 @@ internal static class MessageWriter
                     break;
                 case TextReasoningContent:
                     break;
-                case FunctionCallContent { InformationalOnly: true }:
+                case FunctionCallContent { InformationalOnly: true } handled when !IsAnswered(handled, answeredCallIds):
+                    // A call some other component handled, with no result in this history (a server-side tool): not ours to echo.
                     break;
                 case FunctionCallContent:
                     hasCalls = true;
@@ -264,7 +266,9 @@ internal static class MessageWriter
             writer.WriteStartArray("tool_calls");
             foreach (var content in message.Contents)
             {
-                if (content is not FunctionCallContent { InformationalOnly: false } call)
+                // FunctionInvokingChatClient marks calls it has invoked as InformationalOnly; with their results in the history
+                // they are still part of the conversation, and the service needs the call before its tool message.
+                if (content is not FunctionCallContent call || (call.InformationalOnly && !IsAnswered(call, answeredCallIds)))
                 {
                     continue;
                 }
@@ -365,6 +369,31 @@ internal static class MessageWriter
 
         return sb?.ToString() ?? first;
     }
+
+    private static HashSet<string>? CollectResultCallIds(IList<ChatMessage> messages)
+    {
+        HashSet<string>? ids = null;
+        foreach (var message in messages)
+        {
+            if (message is null)
+            {
+                continue;
+            }
+
+            foreach (var content in message.Contents)
+            {
+                if (content is FunctionResultContent { CallId: { Length: > 0 } id })
+                {
+                    (ids ??= new(StringComparer.Ordinal)).Add(id);
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    private static bool IsAnswered(FunctionCallContent call, HashSet<string>? answeredCallIds) =>
+        answeredCallIds is not null && call.CallId is { Length: > 0 } id && answeredCallIds.Contains(id);
 
     private static bool HasResults(ChatMessage message)
     {
