@@ -47,7 +47,7 @@ internal static class RetryPolicy
     {
         if (error.StatusCode is not { } status)
         {
-            return error.IsConnectionFailure;
+            return error.IsConnectionFailure && (error.InnerException is not HttpRequestException connection || IsTransient(connection));
         }
 
         return status switch
