@@ -117,10 +117,17 @@ public class RequestSerialization
 /// <summary>The big request of <see cref="RequestSerialization"/>: 20 messages, 10 tools, two images.</summary>
 public static class BigRequest
 {
-    public static (List<ChatMessage> Messages, ChatOptions Options) Create(int imageBytes)
+    public static byte[] Image(int bytes)
     {
-        var image = new byte[imageBytes];
+        var image = new byte[bytes];
         new Random(42).NextBytes(image);
+        return image;
+    }
+
+    public static (List<ChatMessage> Messages, ChatOptions Options) Create(int imageBytes) => Create(Image(imageBytes));
+
+    public static (List<ChatMessage> Messages, ChatOptions Options) Create(byte[] image)
+    {
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, "You are a careful assistant. Answer briefly, call tools when the user asks for live data."),
