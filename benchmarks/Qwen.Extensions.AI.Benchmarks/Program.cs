@@ -35,5 +35,15 @@ if (args.Contains("--chunk-allocations"))
     return 0;
 }
 
+if (args.Contains("--profile"))
+{
+    foreach (var line in await Profile.RunAsync())
+    {
+        Console.WriteLine(line);
+    }
+
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchmarkConfig());
 return 0;

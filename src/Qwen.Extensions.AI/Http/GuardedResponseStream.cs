@@ -67,14 +67,22 @@ internal sealed class GuardedResponseStream : Stream
                 perRead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _linked.Token);
                 token = perRead.Token;
             }
-
-            _timer!.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
         }
 
         int read;
+        var armed = false;
         try
         {
-            read = await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
+            // Data the connection already buffered comes back synchronously and waited for nothing: the idle timer is armed
+            // only for a read that has to wait, which keeps two timer-queue updates off the per-event hot path.
+            var pending = _inner.ReadAsync(buffer, token);
+            if (!pending.IsCompleted && _timer is not null)
+            {
+                armed = true;
+                _timer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+            }
+
+            read = await pending.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
         {
@@ -96,7 +104,11 @@ internal sealed class GuardedResponseStream : Stream
         }
         finally
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (armed)
+            {
+                _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
             perRead?.Dispose();
         }
 

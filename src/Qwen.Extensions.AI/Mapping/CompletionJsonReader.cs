@@ -23,12 +23,12 @@ internal static class CompletionJsonReader
             if (reader.ValueTextEquals("id"u8))
             {
                 reader.Read();
-                frame.Id = ReadReused(ref reader, frame.Id);
+                frame.Id = ReadReused(ref reader, frame.Id, ref frame.IdUtf8);
             }
             else if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
-                frame.Model = ReadReused(ref reader, frame.Model);
+                frame.Model = ReadReused(ref reader, frame.Model, ref frame.ModelUtf8);
             }
             else if (reader.ValueTextEquals("created"u8))
             {
@@ -397,14 +397,30 @@ internal static class CompletionJsonReader
         return reader.TokenType == JsonTokenType.PropertyName;
     }
 
-    private static string? ReadReused(ref Utf8JsonReader reader, string? previous)
+    /// <summary>
+    /// Reads <c>id</c> or <c>model</c>, returning <paramref name="previous"/> when the value repeats (every chunk of a stream):
+    /// a byte compare against the previous value's UTF-8, so a chunk neither allocates nor transcodes these strings.
+    /// </summary>
+    private static string? ReadReused(ref Utf8JsonReader reader, string? previous, ref byte[]? previousUtf8)
     {
-        if (reader.TokenType == JsonTokenType.String && previous is not null && reader.ValueTextEquals(previous))
+        if (reader.TokenType == JsonTokenType.String && previous is not null)
         {
-            return previous;
+            if (previousUtf8 is not null && !reader.ValueIsEscaped && !reader.HasValueSequence)
+            {
+                if (reader.ValueSpan.SequenceEqual(previousUtf8))
+                {
+                    return previous;
+                }
+            }
+            else if (reader.ValueTextEquals(previous))
+            {
+                return previous;
+            }
         }
 
-        return ReadString(ref reader, "id/model");
+        var value = ReadString(ref reader, "id/model");
+        previousUtf8 = value is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence ? reader.ValueSpan.ToArray() : null;
+        return value;
     }
 
     private static string? ReadString(ref Utf8JsonReader reader, string field) => reader.TokenType switch
