@@ -50,7 +50,36 @@ internal sealed class GuardedResponseStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        // Hot path: data the connection already buffered, read with the caller's own token (what SseParser does), comes back
+        // synchronously and waited for nothing, so it needs no idle timer, no per-read token source and no async state machine.
+        if (!_timedOut && (_linked is null || !cancellationToken.CanBeCanceled || cancellationToken == _callerToken))
+        {
+            ValueTask<int> pending;
+            try
+            {
+                pending = _inner.ReadAsync(buffer, _linked?.Token ?? cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                pending = ValueTask.FromException<int>(ex);
+            }
+
+            if (pending.IsCompletedSuccessfully)
+            {
+                var read = pending.Result;
+                CountLine(buffer.Span[..read]);
+                return new ValueTask<int>(read);
+            }
+
+            return ReadCoreAsync(buffer, pending, cancellationToken);
+        }
+
+        return ReadCoreAsync(buffer, null, cancellationToken);
+    }
+
+    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, ValueTask<int>? started, CancellationToken cancellationToken)
     {
         if (_timedOut)
         {
@@ -62,7 +91,7 @@ internal sealed class GuardedResponseStream : Stream
         if (_linked is not null)
         {
             token = _linked.Token;
-            if (cancellationToken.CanBeCanceled && cancellationToken != _callerToken)
+            if (started is null && cancellationToken.CanBeCanceled && cancellationToken != _callerToken)
             {
                 perRead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _linked.Token);
                 token = perRead.Token;
@@ -75,7 +104,7 @@ internal sealed class GuardedResponseStream : Stream
         {
             // Data the connection already buffered comes back synchronously and waited for nothing: the idle timer is armed
             // only for a read that has to wait, which keeps two timer-queue updates off the per-event hot path.
-            var pending = _inner.ReadAsync(buffer, token);
+            var pending = started ?? _inner.ReadAsync(buffer, token);
             if (!pending.IsCompleted && _timer is not null)
             {
                 armed = true;
