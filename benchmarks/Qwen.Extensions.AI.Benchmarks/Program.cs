@@ -35,6 +35,16 @@ if (args.Contains("--chunk-allocations"))
     return 0;
 }
 
+if (args.Contains("--allocation-split"))
+{
+    foreach (var line in await AllocationSplit.MeasureAsync())
+    {
+        Console.WriteLine(line);
+    }
+
+    return 0;
+}
+
 if (args.Contains("--profile"))
 {
     foreach (var line in await Profile.RunAsync())

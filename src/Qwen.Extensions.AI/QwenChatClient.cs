@@ -79,7 +79,7 @@ public sealed class QwenChatClient : IChatClient
         using var body = BuildBody(history, options, model, stream: false);
         try
         {
-            var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            using var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return ParseResponse(answer, IncludeReasoning(options));
         }
         catch (QwenApiException ex) when (ErrorResponseMapper.IsStreamOnlyRejection(ex))
@@ -150,8 +150,9 @@ public sealed class QwenChatClient : IChatClient
 
     private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning)
     {
-        var (bytes, status, requestId) = answer;
-        if (bytes.Length == 0)
+        var (body, status, requestId) = answer;
+        var bytes = body.WrittenSpan;
+        if (bytes.IsEmpty)
         {
             throw new QwenApiException("The service answered with an empty body.", status, null, null, null, requestId);
         }

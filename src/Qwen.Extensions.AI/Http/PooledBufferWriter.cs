@@ -39,6 +39,29 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
     }
 
+    /// <summary>Reads a whole response body into a new pooled buffer, sized from Content-Length when the server sent one.</summary>
+    public static async Task<PooledBufferWriter> ReadAllAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var length = content.Headers.ContentLength;
+        var buffer = new PooledBufferWriter(length is > 0 and < 64 * 1024 * 1024 ? (int)length.Value + 1 : 16 * 1024);
+        try
+        {
+            using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            int read;
+            while ((read = await stream.ReadAsync(buffer.GetMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                buffer.Advance(read);
+            }
+
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

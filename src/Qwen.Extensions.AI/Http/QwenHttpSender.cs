@@ -107,10 +107,11 @@ internal sealed class QwenHttpSender : IDisposable
         {
             using var response = await SendCoreAsync(body, streaming: false, deadline.Token).ConfigureAwait(false);
             requestId = ErrorResponseMapper.GetRequestId(response);
-            byte[] bytes;
+            PooledBufferWriter bytes;
             try
             {
-                bytes = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+                // Into a pooled buffer, not a fresh byte[] (and no intermediate copy): the body is parsed and released at once.
+                bytes = await PooledBufferWriter.ReadAllAsync(response.Content, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !deadline.Token.IsCancellationRequested)
             {
