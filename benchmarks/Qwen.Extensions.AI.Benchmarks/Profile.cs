@@ -35,6 +35,35 @@ public static class Profile
                     _ = item;
                 }
             }),
+            ("... same over EventSizeLimitStream", async () =>
+            {
+                var frame = new Qwen.Extensions.AI.Wire.ChatCompletionFrame();
+                var limited = new EventSizeLimitStream(new CannedStream(response.Body, response.EventEnds), EventSizeLimitStream.DefaultMaxEventBytes, HttpStatusCode.OK, null);
+                var parser = System.Net.ServerSentEvents.SseParser.Create(limited, (_, data) =>
+                {
+                    if (!data.SequenceEqual("[DONE]"u8))
+                    {
+                        frame.Reset();
+                        CompletionJsonReader.Read(data, frame);
+                    }
+
+                    return 0;
+                });
+                await foreach (var item in parser.EnumerateAsync())
+                {
+                    _ = item;
+                }
+            }),
+            ("300 x (ChatResponseUpdate + List + TextContent + string)", () =>
+            {
+                for (var i = 0; i < 300; i++)
+                {
+                    var contents = new List<Microsoft.Extensions.AI.AIContent>(1) { new Microsoft.Extensions.AI.TextContent(new string('x', 5)) };
+                    _ = new Microsoft.Extensions.AI.ChatResponseUpdate(Microsoft.Extensions.AI.ChatRole.Assistant, contents) { ResponseId = "a", MessageId = "a", ModelId = "m" };
+                }
+
+                return Task.CompletedTask;
+            }),
             ("reader only (no HTTP)", async () =>
             {
                 var reader = new StreamingResponseReader("r", includeReasoning: true, HttpStatusCode.OK);

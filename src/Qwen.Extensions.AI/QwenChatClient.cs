@@ -134,19 +134,9 @@ public sealed class QwenChatClient : IChatClient
         return response;
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using (body)
-        {
-            // Disposing the answer (also when the caller abandons the enumeration early) releases the connection.
-            using var answer = await _sender.SendStreamingAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            var reader = new StreamingResponseReader(answer.RequestId, includeReasoning, answer.StatusCode);
-            await foreach (var update in reader.ReadAsync(answer.Stream, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-        }
-    }
+    // Sends when enumeration starts; the answer (its connection) and the pooled body are released when it ends or is abandoned.
+    private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, CancellationToken cancellationToken) =>
+        StreamingResponseReader.SendAndReadAsync(ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, includeReasoning, cancellationToken);
 
     private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning)
     {

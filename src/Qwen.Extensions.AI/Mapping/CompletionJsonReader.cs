@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Qwen.Extensions.AI.Wire;
 
@@ -20,22 +21,23 @@ internal static class CompletionJsonReader
 
         while (ReadProperty(ref reader))
         {
-            if (reader.ValueTextEquals("id"u8))
+            var name = PropertyName(ref reader);
+            if (name.SequenceEqual("id"u8))
             {
                 reader.Read();
                 frame.Id = ReadReused(ref reader, frame.Id, ref frame.IdUtf8);
             }
-            else if (reader.ValueTextEquals("model"u8))
+            else if (name.SequenceEqual("model"u8))
             {
                 reader.Read();
                 frame.Model = ReadReused(ref reader, frame.Model, ref frame.ModelUtf8);
             }
-            else if (reader.ValueTextEquals("created"u8))
+            else if (name.SequenceEqual("created"u8))
             {
                 reader.Read();
                 frame.Created = ReadInteger(ref reader);
             }
-            else if (reader.ValueTextEquals("choices"u8))
+            else if (name.SequenceEqual("choices"u8))
             {
                 reader.Read();
                 frame.HasChoices = true;
@@ -51,7 +53,7 @@ internal static class CompletionJsonReader
                     ExpectNull(ref reader, "choices");
                 }
             }
-            else if (reader.ValueTextEquals("usage"u8))
+            else if (name.SequenceEqual("usage"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -63,7 +65,7 @@ internal static class CompletionJsonReader
                     ExpectNull(ref reader, "usage");
                 }
             }
-            else if (reader.ValueTextEquals("error"u8))
+            else if (name.SequenceEqual("error"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -79,17 +81,17 @@ internal static class CompletionJsonReader
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("request_id"u8))
+            else if (name.SequenceEqual("request_id"u8))
             {
                 reader.Read();
                 frame.RequestId = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
             }
-            else if (reader.ValueTextEquals("code"u8))
+            else if (name.SequenceEqual("code"u8))
             {
                 reader.Read();
                 frame.NativeCode = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
             }
-            else if (reader.ValueTextEquals("message"u8))
+            else if (name.SequenceEqual("message"u8))
             {
                 reader.Read();
                 frame.NativeMessage = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
@@ -107,7 +109,8 @@ internal static class CompletionJsonReader
         choice.Index = position;
         while (ReadProperty(ref reader))
         {
-            if (reader.ValueTextEquals("delta"u8) || reader.ValueTextEquals("message"u8))
+            var name = PropertyName(ref reader);
+            if (name.SequenceEqual("delta"u8) || name.SequenceEqual("message"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -119,17 +122,17 @@ internal static class CompletionJsonReader
                     ExpectNull(ref reader, "delta");
                 }
             }
-            else if (reader.ValueTextEquals("finish_reason"u8))
+            else if (name.SequenceEqual("finish_reason"u8))
             {
                 reader.Read();
                 choice.FinishReason = ReadString(ref reader, "finish_reason");
             }
-            else if (reader.ValueTextEquals("index"u8))
+            else if (name.SequenceEqual("index"u8))
             {
                 reader.Read();
                 choice.Index = (int)(ReadInteger(ref reader) ?? position);
             }
-            else if (reader.ValueTextEquals("logprobs"u8))
+            else if (name.SequenceEqual("logprobs"u8))
             {
                 reader.Read();
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
@@ -152,22 +155,23 @@ internal static class CompletionJsonReader
     {
         while (ReadProperty(ref reader))
         {
-            if (reader.ValueTextEquals("content"u8))
+            var name = PropertyName(ref reader);
+            if (name.SequenceEqual("content"u8))
             {
                 reader.Read();
                 choice.Content = reader.TokenType == JsonTokenType.StartArray ? ReadContentParts(ref reader) : ReadString(ref reader, "content");
             }
-            else if (reader.ValueTextEquals("reasoning_content"u8))
+            else if (name.SequenceEqual("reasoning_content"u8))
             {
                 reader.Read();
                 choice.ReasoningContent = ReadString(ref reader, "reasoning_content");
             }
-            else if (reader.ValueTextEquals("role"u8))
+            else if (name.SequenceEqual("role"u8))
             {
                 reader.Read();
                 choice.Role = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("assistant"u8) ? "assistant" : ReadString(ref reader, "role");
             }
-            else if (reader.ValueTextEquals("tool_calls"u8))
+            else if (name.SequenceEqual("tool_calls"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
@@ -183,7 +187,7 @@ internal static class CompletionJsonReader
                     ExpectNull(ref reader, "tool_calls");
                 }
             }
-            else if (reader.ValueTextEquals("audio"u8))
+            else if (name.SequenceEqual("audio"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -225,7 +229,8 @@ internal static class CompletionJsonReader
         string? id = null, name = null, arguments = null;
         while (ReadProperty(ref reader))
         {
-            if (reader.ValueTextEquals("index"u8))
+            var property = PropertyName(ref reader);
+            if (property.SequenceEqual("index"u8))
             {
                 reader.Read();
                 var value = ReadInteger(ref reader);
@@ -236,12 +241,12 @@ internal static class CompletionJsonReader
 
                 index = (int)(value ?? position);
             }
-            else if (reader.ValueTextEquals("id"u8))
+            else if (property.SequenceEqual("id"u8))
             {
                 reader.Read();
                 id = ReadString(ref reader, "tool_calls[].id");
             }
-            else if (reader.ValueTextEquals("function"u8))
+            else if (property.SequenceEqual("function"u8))
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.StartObject)
@@ -252,12 +257,13 @@ internal static class CompletionJsonReader
 
                 while (ReadProperty(ref reader))
                 {
-                    if (reader.ValueTextEquals("name"u8))
+                    var field = PropertyName(ref reader);
+                    if (field.SequenceEqual("name"u8))
                     {
                         reader.Read();
                         name = ReadString(ref reader, "function.name");
                     }
-                    else if (reader.ValueTextEquals("arguments"u8))
+                    else if (field.SequenceEqual("arguments"u8))
                     {
                         reader.Read();
                         arguments = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray
@@ -396,6 +402,13 @@ internal static class CompletionJsonReader
 
         return reader.TokenType == JsonTokenType.PropertyName;
     }
+
+    /// <summary>
+    /// The current property name as UTF-8, for cheap <c>SequenceEqual</c> dispatch: the raw bytes when unescaped (always, in
+    /// practice); an escaped name (legal JSON, never seen from the service) is unescaped into a small array.
+    /// </summary>
+    private static ReadOnlySpan<byte> PropertyName(ref Utf8JsonReader reader) =>
+        !reader.HasValueSequence && !reader.ValueIsEscaped ? reader.ValueSpan : Encoding.UTF8.GetBytes(reader.GetString()!);
 
     /// <summary>
     /// Reads <c>id</c> or <c>model</c>, returning <paramref name="previous"/> when the value repeats (every chunk of a stream):

@@ -18,8 +18,8 @@ internal sealed class StreamingResponseReader
 {
     private readonly ChatCompletionFrame _frame = new();
     private readonly bool _includeReasoning;
-    private readonly HttpStatusCode _status;
     private readonly int _maxEventBytes;
+    private HttpStatusCode _status;
     private string? _requestId;
     private ToolCallAccumulator? _toolCalls;
     private UsageFrame? _usage;
@@ -36,41 +36,224 @@ internal sealed class StreamingResponseReader
         _maxEventBytes = maxEventBytes;
     }
 
-    public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Sends with <paramref name="send"/> when enumeration starts, then reads the answer; disposes the answer and <paramref name="body"/> at the end.</summary>
+    public static IAsyncEnumerable<ChatResponseUpdate> SendAndReadAsync(
+        Func<CancellationToken, Task<ResponseEventStream>> send, IDisposable body, bool includeReasoning, CancellationToken cancellationToken) =>
+        new Updates(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK), null, send, body, cancellationToken);
+
+    /// <summary>Reads an already open event stream.</summary>
+    public IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, CancellationToken cancellationToken) =>
+        new Updates(this, stream, null, null, cancellationToken);
+
+    private QwenApiException StreamEndedEarly() => new(
+        "The stream ended before 'data: [DONE]': the connection was closed or cut while the reply was still coming, so the reply is incomplete.",
+        _status, null, null, null, _requestId);
+
+    /// <summary>After the events: pending tool calls, then usage (once); false when nothing is left.</summary>
+    private ChatResponseUpdate? NextTrailingUpdate()
     {
-        // The BCL parser has no limit on a line or an event: the wrapper stops a stream whose event outgrows maxEventBytes.
-        var parser = SseParser.Create(new EventSizeLimitStream(stream, _maxEventBytes, _status, _requestId), Parse);
-        await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (item.Data is { } update)
-            {
-                yield return update;
-            }
-
-            if (_done)
-            {
-                break;
-            }
-        }
-
-        if (!_done)
-        {
-            throw new QwenApiException(
-                "The stream ended before 'data: [DONE]': the connection was closed or cut while the reply was still coming, so the reply is incomplete.",
-                _status, null, null, null, _requestId);
-        }
-
         if (_toolCalls is { HasPending: true })
         {
             var contents = new List<AIContent>();
             _toolCalls.Flush(contents);
-            yield return NewUpdate(contents, null);
+            return NewUpdate(contents, null);
         }
 
-        if (_usage is not null)
+        if (_usage is { } usage)
         {
-            yield return NewUpdate([new UsageContent(UsageMapper.ToUsageDetails(_usage))], null);
+            _usage = null;
+            return NewUpdate([new UsageContent(UsageMapper.ToUsageDetails(usage))], null);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The update sequence, written by hand rather than as an <c>async</c> iterator: when the parser has the next event ready
+    /// (the connection already buffered it), <see cref="MoveNextAsync"/> completes synchronously without an iterator state
+    /// machine of its own, so a chunk costs the parser's enumeration plus parsing, not two more layers of async plumbing.
+    /// One enumeration per instance: the request body is released when it ends.
+    /// </summary>
+    private sealed class Updates : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
+    {
+        private const int NotStarted = 0;
+        private const int Reading = 1;
+        private const int Trailing = 2;
+        private const int Finished = 3;
+
+        private readonly StreamingResponseReader _reader;
+        private readonly Func<CancellationToken, Task<ResponseEventStream>>? _send;
+        private Stream? _stream;
+        private IDisposable? _body;
+        private ResponseEventStream? _answer;
+        private IAsyncEnumerator<SseItem<ChatResponseUpdate?>>? _events;
+        private CancellationTokenSource? _linked;
+        private CancellationToken _cancellationToken;
+        private int _state;
+        private bool _enumerated;
+
+        public Updates(StreamingResponseReader reader, Stream? stream, Func<CancellationToken, Task<ResponseEventStream>>? send, IDisposable? body, CancellationToken cancellationToken)
+        {
+            _reader = reader;
+            _stream = stream;
+            _send = send;
+            _body = body;
+            _cancellationToken = cancellationToken;
+        }
+
+        public ChatResponseUpdate Current { get; private set; } = null!;
+
+        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+        {
+            if (_enumerated)
+            {
+                throw new InvalidOperationException("A streaming response can be enumerated once; call GetStreamingResponseAsync again to send another request.");
+            }
+
+            _enumerated = true;
+            if (cancellationToken.CanBeCanceled && cancellationToken != _cancellationToken)
+            {
+                if (_cancellationToken.CanBeCanceled)
+                {
+                    _linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
+                    _cancellationToken = _linked.Token;
+                }
+                else
+                {
+                    _cancellationToken = cancellationToken;
+                }
+            }
+
+            return this;
+        }
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            switch (_state)
+            {
+                case Reading:
+                    while (true)
+                    {
+                        var next = _events!.MoveNextAsync();
+                        if (!next.IsCompletedSuccessfully)
+                        {
+                            return AwaitEventAsync(next);
+                        }
+
+                        if (Take(next.Result) is { } result)
+                        {
+                            return new ValueTask<bool>(result);
+                        }
+                    }
+
+                case Trailing:
+                    return new ValueTask<bool>(MoveTrailing());
+                case Finished:
+                    return new ValueTask<bool>(false);
+                default:
+                    return StartAsync();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _state = Finished;
+            var events = _events;
+            _events = null;
+            try
+            {
+                if (events is not null)
+                {
+                    await events.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _answer?.Dispose();
+                _answer = null;
+                _body?.Dispose();
+                _body = null;
+                _linked?.Dispose();
+                _linked = null;
+            }
+        }
+
+        /// <summary>Handles one step of the parser: true/false to return, null to read on (an event that produced no update).</summary>
+        private bool? Take(bool moved)
+        {
+            if (!moved)
+            {
+                if (!_reader._done)
+                {
+                    throw _reader.StreamEndedEarly();
+                }
+
+                _state = Trailing;
+                return MoveTrailing();
+            }
+
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (_events!.Current.Data is { } update)
+            {
+                Current = update;
+                if (_reader._done)
+                {
+                    _state = Trailing;
+                }
+
+                return true;
+            }
+
+            if (_reader._done)
+            {
+                _state = Trailing;
+                return MoveTrailing();
+            }
+
+            return null;
+        }
+
+        private bool MoveTrailing()
+        {
+            if (_reader.NextTrailingUpdate() is { } update)
+            {
+                Current = update;
+                return true;
+            }
+
+            _state = Finished;
+            return false;
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<bool> AwaitEventAsync(ValueTask<bool> next)
+        {
+            while (true)
+            {
+                if (Take(await next.ConfigureAwait(false)) is { } result)
+                {
+                    return result;
+                }
+
+                next = _events!.MoveNextAsync();
+            }
+        }
+
+        private async ValueTask<bool> StartAsync()
+        {
+            _state = Reading;
+            if (_send is not null)
+            {
+                _answer = await _send(_cancellationToken).ConfigureAwait(false);
+                _reader._requestId = _answer.RequestId;
+                _reader._status = _answer.StatusCode;
+                _stream = _answer.Stream;
+            }
+
+            // The BCL parser has no limit on a line or an event: the wrapper stops a stream whose event outgrows the cap.
+            var limited = new EventSizeLimitStream(_stream!, _reader._maxEventBytes, _reader._status, _reader._requestId);
+            _events = SseParser.Create(limited, _reader.Parse).EnumerateAsync(_cancellationToken).GetAsyncEnumerator(_cancellationToken);
+            return await MoveNextAsync().ConfigureAwait(false);
         }
     }
 
