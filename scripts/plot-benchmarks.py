@@ -13,8 +13,8 @@ import os
 import sys
 from xml.sax.saxutils import escape
 
-CONTENDERS = ["Qwen", "OpenAIChatClient", "SemanticKernel", "Floor"]
-COLORS = {"Qwen": "#615ced", "OpenAIChatClient": "#10a37f", "SemanticKernel": "#e8912d", "Floor": "#8a8a8a"}
+CONTENDERS = ["Qwen", "OpenAIChatClient", "SemanticKernel", "FloorOverHttp", "Floor"]
+COLORS = {"Qwen": "#615ced", "OpenAIChatClient": "#10a37f", "SemanticKernel": "#e8912d", "FloorOverHttp": "#b5b5b5", "Floor": "#8a8a8a"}
 CASE_ORDER = ["NonStreaming1KB", "NonStreaming20KBReasoningTools", "Stream300Text", "Stream300ReasoningThenText",
               "StreamToolCalls50x3", "RequestSerialization"]
 
@@ -64,11 +64,12 @@ def ratio(a, b):
 
 
 def markdown(rows):
-    out = ["| case | contender | median | allocated | time vs OpenAIChatClient | alloc vs OpenAIChatClient | time vs floor |",
-           "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    out = ["| case | contender | median | allocated | time vs OpenAIChatClient | alloc vs OpenAIChatClient | time vs floor | time vs floor over HTTP |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for case, methods in rows.items():
         peer = methods.get("OpenAIChatClient")
         floor = methods.get("Floor")
+        http_floor = methods.get("FloorOverHttp")
         for name in CONTENDERS:
             m = methods.get(name)
             if not m:
@@ -76,8 +77,9 @@ def markdown(rows):
             t = ratio(m["median_ns"], peer and peer["median_ns"])
             a = ratio(m["allocated"], peer and peer["allocated"])
             f = ratio(m["median_ns"], floor and floor["median_ns"])
+            h = ratio(m["median_ns"], http_floor and http_floor["median_ns"])
             out.append(f"| {case} | {name} | {fmt_time(m['median_ns'])} | {fmt_bytes(m['allocated'])} | "
-                       f"{'' if t is None else f'{t:.3f}×'} | {'' if a is None else f'{a:.3f}×'} | {'' if f is None else f'{f:.2f}×'} |")
+                       f"{'' if t is None else f'{t:.3f}×'} | {'' if a is None else f'{a:.3f}×'} | {'' if f is None else f'{f:.2f}×'} | {'' if h is None else f'{h:.2f}×'} |")
     return "\n".join(out) + "\n"
 
 
@@ -119,7 +121,7 @@ def svg(rows):
     for name in CONTENDERS:
         head.append(f'<rect x="{legend_x}" y="{height - 28}" width="12" height="12" fill="{COLORS[name]}"/>')
         head.append(f'<text x="{legend_x + 16}" y="{height - 18}">{name}</text>')
-        legend_x += 150
+        legend_x += 130
     return "\n".join(head + parts + ["</svg>"]) + "\n"
 
 

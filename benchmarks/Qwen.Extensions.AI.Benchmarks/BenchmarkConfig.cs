@@ -13,7 +13,7 @@ using Perfolizer.Metrology;
 namespace Qwen.Extensions.AI.Benchmarks;
 
 /// <summary>
-/// One short job (1 launch, 4 warmups, 12 measured iterations of ~250 ms) so the whole suite runs in a few minutes on a shared
+/// One short job (1 launch, 6 warmups, 15 measured iterations of ~250 ms) so the whole suite runs in a few minutes on a shared
 /// 2-core machine; medians, ratios to the baseline and allocations; CSV in µs and bytes for scripts/plot-benchmarks.py.
 /// </summary>
 public sealed class BenchmarkConfig : ManualConfig
@@ -23,8 +23,8 @@ public sealed class BenchmarkConfig : ManualConfig
         Add(DefaultConfig.Instance);
         AddJob(Job.Default
             .WithLaunchCount(1)
-            .WithWarmupCount(4)
-            .WithIterationCount(12)
+            .WithWarmupCount(6)
+            .WithIterationCount(15)
             .WithIterationTime(TimeInterval.FromMilliseconds(250))
             .WithId("Short"));
         AddDiagnoser(MemoryDiagnoser.Default);

@@ -28,6 +28,9 @@ public abstract class NonStreamingCase
 
     [Benchmark]
     public int Floor() => Workloads.FloorJson(Response.Body);
+
+    [Benchmark]
+    public Task<int> FloorOverHttp() => Workloads.FloorOverHttpAsync(_contenders.Http, streaming: false);
 }
 
 /// <summary>A streamed reply consumed update by update by each contender; the baseline is <c>OpenAIChatClient</c>.</summary>
@@ -54,6 +57,9 @@ public abstract class StreamingCase
 
     [Benchmark]
     public Task<int> Floor() => Workloads.FloorSseAsync(Response);
+
+    [Benchmark]
+    public Task<int> FloorOverHttp() => Workloads.FloorOverHttpAsync(_contenders.Http, streaming: true);
 }
 
 /// <summary>Non-streaming, a 1 KB reply.</summary>

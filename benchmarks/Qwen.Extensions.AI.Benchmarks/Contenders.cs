@@ -32,6 +32,9 @@ public sealed class Contenders : IDisposable
 
     public CannedHandler Handler { get; }
 
+    /// <summary>Gets the shared <see cref="HttpClient"/> (for the floor over HTTP).</summary>
+    public HttpClient Http => _http;
+
     public IChatClient Qwen { get; }
 
     public IChatClient OpenAI { get; }

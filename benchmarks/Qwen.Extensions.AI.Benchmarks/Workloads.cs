@@ -74,10 +74,12 @@ public static class Workloads
     }
 
     /// <summary>The floor for a stream: the same bytes through <see cref="SseParser"/> and a <see cref="Utf8JsonReader"/> pass per event, no objects.</summary>
-    public static async Task<int> FloorSseAsync(CannedResponse response)
+    public static Task<int> FloorSseAsync(CannedResponse response) => FloorSseAsync(new CannedStream(response.Body, response.EventEnds));
+
+    private static async Task<int> FloorSseAsync(Stream stream)
     {
         var tokens = 0;
-        var parser = SseParser.Create(new CannedStream(response.Body, response.EventEnds), static (_, data) =>
+        var parser = SseParser.Create(stream, static (_, data) =>
         {
             if (data.SequenceEqual("[DONE]"u8))
             {
@@ -101,6 +103,53 @@ public static class Workloads
 
         return tokens;
     }
+
+    /// <summary>
+    /// The floor over HTTP: the same POST through <see cref="HttpClient"/> (a small fixed body, the same headers a connector
+    /// sends), then the floor parse of the answer. What any HttpClient-based connector pays before it creates a single object.
+    /// </summary>
+    public static async Task<int> FloorOverHttpAsync(HttpClient http, bool streaming)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, ChatCompletionsUri) { Content = new ReadOnlyMemoryContent(FloorRequestBody) };
+        request.Content.Headers.ContentType = JsonContentType;
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer sk-benchmark");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var stream = await response.Content.ReadAsStreamAsync();
+        if (streaming)
+        {
+            return await FloorSseAsync(stream);
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read, total = 0;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(total))) > 0)
+            {
+                total += read;
+            }
+
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, total));
+            var tokens = 0;
+            while (reader.Read())
+            {
+                tokens++;
+            }
+
+            return tokens;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static readonly Uri ChatCompletionsUri = new(Contenders.Endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
+
+    private static readonly System.Net.Http.Headers.MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    private static readonly byte[] FloorRequestBody = System.Text.Encoding.UTF8.GetBytes(
+        "{\"model\":\"qwen-plus\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the fox.\"}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
 
     private static ChatHistory CreateSkPrompt()
     {

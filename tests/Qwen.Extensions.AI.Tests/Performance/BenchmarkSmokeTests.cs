@@ -14,7 +14,7 @@ public sealed class BenchmarkSmokeTests
             ["NonStreaming1KB", "NonStreaming20KBReasoningTools", "RequestSerialization", "Stream300ReasoningThenText", "Stream300Text", "StreamToolCalls50x3"],
             results.Select(r => r.Case).Distinct().Order(StringComparer.Ordinal));
         Assert.All(results, r => Assert.True(r.Count > 0, $"{r.Case}/{r.Contender} received nothing"));
-        Assert.Equal(22, results.Count);
+        Assert.Equal(27, results.Count); // 5 response cases × 5 contenders + the request case × 2
     }
 
     [Fact]
