@@ -221,9 +221,9 @@ internal static class MessageWriter
                     break;
                 case TextReasoningContent:
                     break;
-                case FunctionCallContent { InformationalOnly: true }:
-                    break;
                 case FunctionCallContent:
+                    // InformationalOnly (set by FunctionInvokingChatClient once it has run the call) tells invokers to
+                    // leave it alone; the call is still history the service needs, paired with its tool result.
                     hasCalls = true;
                     break;
                 case FunctionResultContent or UsageContent:
@@ -252,7 +252,7 @@ internal static class MessageWriter
             writer.WriteStartArray("tool_calls");
             foreach (var content in message.Contents)
             {
-                if (content is not FunctionCallContent { InformationalOnly: false } call)
+                if (content is not FunctionCallContent call)
                 {
                     continue;
                 }
