@@ -193,13 +193,17 @@ internal static class MessageWriter
                     "messages");
             }
 
-            url = data.Uri;
-        }
-        else
-        {
-            url = uri!.IsAbsoluteUri ? uri.AbsoluteUri : throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
+            writer.WriteStartObject();
+            writer.WriteString("type", partType);
+            writer.WriteStartObject(partType);
+            writer.WritePropertyName("url");
+            WriteDataUri(writer, mediaType, data);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            return;
         }
 
+        url = uri!.IsAbsoluteUri ? uri.AbsoluteUri : throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
         writer.WriteStartObject();
         writer.WriteString("type", partType);
         writer.WriteStartObject(partType);
@@ -207,6 +211,45 @@ internal static class MessageWriter
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// Writes <c>data:{mediaType};base64,{data}</c> as one JSON string. On .NET 10 the bytes are base64-encoded straight into the
+    /// body as segments of that string, so a large image costs no data-URI string (2 bytes per base64 char) and no escaping pass.
+    /// </summary>
+    private static void WriteDataUri(Utf8JsonWriter writer, string mediaType, DataContent data)
+    {
+#if NET10_0_OR_GREATER
+        // Every segment of one string must have the same encoding (UTF-8 here): the prefix is transcoded once, the base64 made below.
+        writer.WriteStringValueSegment("data:"u8, isFinalSegment: false);
+        var mediaTypeBytes = Encoding.UTF8.GetMaxByteCount(mediaType.Length) <= 256 ? stackalloc byte[256] : new byte[Encoding.UTF8.GetMaxByteCount(mediaType.Length)];
+        writer.WriteStringValueSegment(mediaTypeBytes[..Encoding.UTF8.GetBytes(mediaType, mediaTypeBytes)], isFinalSegment: false);
+        writer.WriteStringValueSegment(";base64,"u8, isFinalSegment: data.Data.IsEmpty);
+        if (!data.Data.IsEmpty)
+        {
+            WriteBase64Segments(writer, data.Data.Span);
+        }
+#else
+        writer.WriteStringValue(data.Uri);
+#endif
+    }
+
+#if NET10_0_OR_GREATER
+    /// <summary>Base64-encodes <paramref name="bytes"/> in blocks into the open string segment and closes it.</summary>
+    private static void WriteBase64Segments(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes)
+    {
+        // Blocks are a multiple of 3 bytes, so padding can only appear in the last one.
+        const int Block = 3 * 4096;
+        Span<byte> encoded = stackalloc byte[Block / 3 * 4];
+        do
+        {
+            var take = Math.Min(bytes.Length, Block);
+            System.Buffers.Text.Base64.EncodeToUtf8(bytes[..take], encoded, out _, out var written);
+            bytes = bytes[take..];
+            writer.WriteStringValueSegment(encoded[..written], isFinalSegment: bytes.IsEmpty);
+        }
+        while (!bytes.IsEmpty);
+    }
+#endif
 
     private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, HashSet<string>? answeredCallIds, ref HashSet<string>? callIds)
     {
