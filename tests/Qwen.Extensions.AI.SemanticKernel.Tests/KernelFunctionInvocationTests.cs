@@ -8,18 +8,18 @@ namespace Qwen.Extensions.AI.SemanticKernel.Tests;
 /// <summary>AddQwenChatCompletion wires SK's function invocation: Auto/Required/None and filters, streaming and not.</summary>
 public sealed class KernelFunctionInvocationTests : IAsyncLifetime
 {
-    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private EmulatorServer _server = null!;
     private readonly WeatherPlugin _weather = new();
     private readonly AlertsPlugin _alerts = new();
     private Kernel _kernel = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        _server = await EmulatorServer.StartAsync();
         var builder = Kernel.CreateBuilder().AddQwenChatCompletion("qwen-plus", _server.ApiKey, _server.Endpoint);
         builder.Plugins.AddFromObject(_weather, "Weather");
         builder.Plugins.AddFromObject(_alerts, "Alerts");
         _kernel = builder.Build();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -7,13 +7,13 @@ namespace Qwen.Extensions.AI.SemanticKernel.Tests;
 /// <summary>SK drops MEAI's TextReasoningContent; the Qwen registration puts reasoning in Metadata and ReasoningContent items.</summary>
 public sealed class ReasoningTests : IAsyncLifetime
 {
-    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private EmulatorServer _server = null!;
     private Kernel _kernel = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        _server = await EmulatorServer.StartAsync();
         _kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen3-max", _server.ApiKey, _server.Endpoint).Build();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
