@@ -43,7 +43,7 @@ var history = new ChatHistory("You are a concise travel assistant. Use the tools
 
 IEnumerable<string> turns = args.Contains("-i")
     ? ReadTurns()
-    : ["What is the weather forecast for Hangzhou tomorrow?", "Add a calendar event for a picnic in Hangzhou tomorrow.", "Thanks! Summarise the plan in one sentence."];
+    : ["What is the weather forecast for Hangzhou tomorrow?", "Add a calendar event: title \"Picnic at West Lake\", date \"tomorrow\".", "Thanks! Summarise the plan in one sentence."];
 
 foreach (var turn in turns)
 {
@@ -54,6 +54,12 @@ foreach (var turn in turns)
     var thinking = false;
     await foreach (var update in chat.GetStreamingChatMessageContentsAsync(history, settings, kernel))
     {
+        if (ShowCallsFilter.Called)
+        {
+            ShowCallsFilter.Called = false;
+            thinking = false; // the model thinks again after a call: label it again
+        }
+
         foreach (var reasoning in update.Items.OfType<StreamingReasoningContent>())
         {
             if (!thinking)
@@ -113,12 +119,15 @@ static void Write(string text, ConsoleColor color)
 /// <summary>Shows each function call the model asks for: an auto-function-invocation filter, honoured by the Qwen registration.</summary>
 internal sealed class ShowCallsFilter : IAutoFunctionInvocationFilter
 {
+    public static bool Called { get; set; }
+
     public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
         var arguments = string.Join(", ", context.Arguments?.Select(a => $"{a.Key}: {a.Value}") ?? []);
         Console.Write($"\n  → {context.Function.PluginName}.{context.Function.Name}({arguments})");
         await next(context);
         Console.WriteLine($" = {context.Result.GetValue<object>()}");
+        Called = true;
     }
 }
 
@@ -132,6 +141,6 @@ internal sealed class WeatherPlugin
 internal sealed class CalendarPlugin
 {
     [KernelFunction, Description("Adds an event to the user's calendar.")]
-    public static string AddEvent([Description("What the event is")] string title, [Description("When, for example tomorrow")] string when) =>
-        $"added '{title}' on {when}";
+    public static string AddEvent([Description("What the event is")] string title, [Description("The date, for example tomorrow")] string date) =>
+        $"added '{title}' on {date}";
 }
