@@ -85,6 +85,30 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_prompt_template_JSON_config_with_function_choice_behavior_and_Qwen_settings_invokes_the_function()
+    {
+        var function = KernelFunctionFactory.CreateFromPrompt(PromptTemplateConfig.FromJson("""
+            {
+              "name": "Forecast",
+              "template": "What is the forecast for {{$city}}?",
+              "execution_settings": {
+                "default": { "function_choice_behavior": { "type": "auto" }, "enable_thinking": false, "top_k": 10 }
+              }
+            }
+            """));
+        _server.Enqueue(Reply.Call("Weather_GetForecast", """{"city":"Chengdu","days":4}"""), Reply.Text("Cloudy."));
+
+        var result = await _kernel.InvokeAsync(function, new KernelArguments { ["city"] = "Chengdu" });
+
+        Assert.Equal("Cloudy.", result.ToString());
+        Assert.Equal([("Chengdu", 4)], _weather.Calls);
+        var first = _server.Requests[0];
+        Assert.Equal("auto", first.GetProperty("tool_choice").GetString());
+        Assert.Equal(JsonValueKind.False, first.GetProperty("enable_thinking").ValueKind);
+        Assert.Equal("10", first.GetProperty("top_k").GetRawText());
+    }
+
+    [Fact]
     public async Task An_auto_function_invocation_filter_runs_and_can_terminate_the_loop()
     {
         var filter = new TerminatingFilter();
