@@ -84,4 +84,19 @@ public sealed class ReasoningTests : IAsyncLifetime
         var assistant = _server.Requests[1].GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "assistant");
         Assert.Equal("I need the forecast.", assistant.GetProperty("reasoning_content").GetString());
     }
+
+    [Fact]
+    public async Task Non_streaming_thinking_on_an_open_source_Qwen3_model_works_through_SK_semantic_kernel_issue_12307()
+    {
+        // The service answers a non-streaming call with enable_thinking on such models with HTTP 400 "parameter.enable_thinking
+        // must be set to false for non-streaming calls"; the client streams and aggregates instead, so SK callers never see it.
+        // No scripted reply: the emulator's default behaviour enforces the rule and thinks when thinking is on.
+        var settings = new QwenPromptExecutionSettings { ModelId = "qwen3-32b", EnableThinking = true };
+
+        var message = await _kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync(Ask(), settings, _kernel);
+
+        Assert.False(string.IsNullOrWhiteSpace(message.Content));
+        Assert.False(string.IsNullOrWhiteSpace((string?)message.Metadata![QwenMetadataKeys.Reasoning]));
+        Assert.Equal([false, true], _server.Requests.Select(r => r.TryGetProperty("stream", out var s) && s.GetBoolean()));
+    }
 }
