@@ -123,7 +123,15 @@ public sealed class QwenChatClient : IChatClient
     private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, CancellationToken cancellationToken)
     {
         var body = BuildBody(history, options, model, stream: true);
-        return await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+        var response = await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+
+        // Aggregation puts update properties on the message; a non-streaming caller looks for the request id on the response.
+        if (response.Messages is [{ AdditionalProperties: { } properties }, ..] && properties.TryGetValue(QwenPropertyNames.RequestId, out var requestId))
+        {
+            (response.AdditionalProperties ??= new())[QwenPropertyNames.RequestId] = requestId;
+        }
+
+        return response;
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, [EnumeratorCancellation] CancellationToken cancellationToken)

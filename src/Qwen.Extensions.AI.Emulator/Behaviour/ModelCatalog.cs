@@ -1,0 +1,41 @@
+using System.Text.RegularExpressions;
+
+namespace Qwen.Extensions.AI.Emulator.Behaviour;
+
+/// <summary>Which model ids exist, which only stream, and which think.</summary>
+internal static partial class ModelCatalog
+{
+    private static readonly string[] ExactModels =
+    [
+        "qwen-plus", "qwen-max", "qwen-turbo", "qwen-flash", "qwen-long", "qwen-coder-plus", "qwen-coder-turbo",
+        "qwen-math-plus", "qwen-math-turbo", "qwen-mt-plus", "qwen-mt-turbo", "qwen-vl-plus", "qwen-vl-max", "qwen-vl-ocr",
+        "qvq-max", "qvq-plus", "qwq-plus", "qwq-32b", "qwen-omni-turbo",
+    ];
+
+    private static readonly string[] Prefixes =
+    [
+        "qwen-plus-", "qwen-max-", "qwen-turbo-", "qwen-flash-", "qwen-long-", "qwen-coder-", "qwen-math-", "qwen-mt-",
+        "qwen3-", "qwen3.5-", "qwen3.6-", "qwen-vl-", "qwen3-vl-", "qvq-", "qwq-", "qwen-omni-", "qwen3-omni-",
+        "qwen2.5-", "qwen2-", "qwen-deep-research",
+    ];
+
+    public static bool Exists(string model, IEnumerable<string> additional) =>
+        ExactModels.Contains(model, StringComparer.Ordinal)
+        || Prefixes.Any(p => model.StartsWith(p, StringComparison.Ordinal) && model.Length > p.Length)
+        || additional.Contains(model, StringComparer.Ordinal);
+
+    /// <summary>QVQ, QwQ and Omni models answer only streaming calls.</summary>
+    public static bool IsStreamOnly(string model) =>
+        model.StartsWith("qvq-", StringComparison.Ordinal) || model.StartsWith("qwq-", StringComparison.Ordinal) || model.Contains("-omni", StringComparison.Ordinal);
+
+    /// <summary>Models that always think (QwQ, QVQ, *-thinking*).</summary>
+    public static bool AlwaysThinks(string model) =>
+        model.StartsWith("qvq-", StringComparison.Ordinal) || model.StartsWith("qwq-", StringComparison.Ordinal) || model.Contains("thinking", StringComparison.Ordinal);
+
+    /// <summary>Open-source hybrid Qwen3 models (qwen3-8b, qwen3-235b-a22b, ...): thinking is on by default and needs a stream.</summary>
+    public static bool IsOpenSourceHybrid(string model) =>
+        OpenSourceQwen3().IsMatch(model) && !model.Contains("instruct", StringComparison.Ordinal) && !model.Contains("thinking", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^qwen3(\.\d+)?-(next-)?\d+(\.\d+)?b", RegexOptions.CultureInvariant)]
+    private static partial Regex OpenSourceQwen3();
+}

@@ -1,0 +1,328 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Qwen.Extensions.AI.Emulator.Behaviour;
+
+/// <summary>The service's parameter checks, with its status codes, error codes and messages.</summary>
+internal static partial class RequestValidator
+{
+    public const int MaxDataUriBytes = 10_485_760;
+
+    public const string StreamOnlyMessage = "This model only support stream mode, please enable the stream parameter to access the model. ";
+
+    public const string ThinkingNeedsStreamMessage = "parameter.enable_thinking must be set to false for non-streaming calls";
+
+    private const string Prefix = "<400> InternalError.Algo.InvalidParameter: ";
+
+    /// <summary>Returns the status and error for an invalid request, or <see langword="null"/> when it is valid.</summary>
+    public static (int Status, EmulatorError Error)? Validate(JsonElement? body, IEnumerable<string> additionalModels)
+    {
+        if (body is not { ValueKind: JsonValueKind.Object } root)
+        {
+            return Bad("The request body is not valid JSON.");
+        }
+
+        if (!root.TryGetProperty("model", out var modelElement) || modelElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(modelElement.GetString()))
+        {
+            return Bad("Model not specified.", "model");
+        }
+
+        var model = modelElement.GetString()!;
+        if (!ModelCatalog.Exists(model, additionalModels))
+        {
+            return (404, new EmulatorError("model_not_found", $"The model `{model}` does not exist or you do not have access to it."));
+        }
+
+        if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            return Bad(Prefix + "Input should be a valid list: messages", "messages");
+        }
+
+        if (messages.GetArrayLength() == 0)
+        {
+            return Bad(Prefix + "messages must not be empty", "messages");
+        }
+
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (CheckMessage(message) is { } error)
+            {
+                return error;
+            }
+        }
+
+        if (CheckNumber(root, "temperature", t => t is >= 0 and < 2, "Temperature should be in [0.0, 2.0)") is { } e1)
+        {
+            return e1;
+        }
+
+        if (CheckNumber(root, "top_p", p => p is > 0 and <= 1, "Range of top_p should be (0.0, 1.0]") is { } e2)
+        {
+            return e2;
+        }
+
+        if (CheckNumber(root, "presence_penalty", p => p is >= -2 and <= 2, "presence_penalty should be in [-2.0, 2.0]") is { } e3)
+        {
+            return e3;
+        }
+
+        if (CheckNumber(root, "max_tokens", m => m >= 1 && m == Math.Floor(m), "max_tokens must be a positive integer") is { } e4)
+        {
+            return e4;
+        }
+
+        if (CheckNumber(root, "seed", s => s is >= 0 and <= int.MaxValue && s == Math.Floor(s), "seed should be in [0, 2147483647]") is { } e5)
+        {
+            return e5;
+        }
+
+        if (CheckNumber(root, "top_k", k => k >= 0 && k == Math.Floor(k), "top_k must be a non-negative integer") is { } e6)
+        {
+            return e6;
+        }
+
+        if (CheckNumber(root, "n", n => n is >= 1 and <= 4 && n == Math.Floor(n), "n should be in [1, 4]") is { } e7)
+        {
+            return e7;
+        }
+
+        if (CheckNumber(root, "thinking_budget", b => b >= 1 && b == Math.Floor(b), "thinking_budget must be a positive integer") is { } e8)
+        {
+            return e8;
+        }
+
+        if (root.TryGetProperty("stop", out var stop) && stop.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
+            && (stop.ValueKind != JsonValueKind.Array || stop.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String)))
+        {
+            return Bad(Prefix + "stop should be a string or a list of strings", "stop");
+        }
+
+        if (CheckTools(root) is { } toolError)
+        {
+            return toolError;
+        }
+
+        if (root.TryGetProperty("response_format", out var rf) && CheckResponseFormat(rf) is { } rfError)
+        {
+            return rfError;
+        }
+
+        var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        bool? thinking = root.TryGetProperty("enable_thinking", out var et) && et.ValueKind is JsonValueKind.True or JsonValueKind.False ? et.ValueKind == JsonValueKind.True : null;
+        if (!stream && ModelCatalog.IsStreamOnly(model))
+        {
+            return Bad(StreamOnlyMessage, "stream");
+        }
+
+        if (!stream && ModelCatalog.IsOpenSourceHybrid(model) && thinking != false)
+        {
+            return Bad(ThinkingNeedsStreamMessage, "enable_thinking");
+        }
+
+        return null;
+    }
+
+    private static (int, EmulatorError)? CheckMessage(JsonElement message)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            return Bad(Prefix + "each message must be an object", "messages");
+        }
+
+        var role = RequestFacts.Str(message, "role");
+        if (role is not ("system" or "user" or "assistant" or "tool"))
+        {
+            return Bad(Prefix + $"Invalid role: {role ?? "(missing)"}. The role must be one of system, user, assistant, tool", "messages");
+        }
+
+        message.TryGetProperty("content", out var content);
+        if (role == "assistant" && message.TryGetProperty("tool_calls", out var calls))
+        {
+            if (calls.ValueKind == JsonValueKind.Array && calls.GetArrayLength() == 0)
+            {
+                return Bad(Prefix + "Empty tool_calls is not supported in message", "messages");
+            }
+
+            foreach (var call in calls.ValueKind == JsonValueKind.Array ? calls.EnumerateArray() : default)
+            {
+                if (RequestFacts.Str(call, "id") is null || !call.TryGetProperty("function", out var f) || RequestFacts.Str(f, "name") is null || RequestFacts.Str(f, "arguments") is null)
+                {
+                    return Bad(Prefix + "each tool call needs an id, function.name and function.arguments (a string)", "messages");
+                }
+            }
+        }
+        else if (role == "tool")
+        {
+            if (RequestFacts.Str(message, "tool_call_id") is null)
+            {
+                return Bad(Prefix + "tool message must have a tool_call_id", "messages");
+            }
+        }
+        else if (role == "user" && content.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return Bad(Prefix + "Input should be a valid string or list: content", "messages");
+        }
+
+        if (content.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var part in content.EnumerateArray())
+            {
+                if (CheckPart(part) is { } error)
+                {
+                    return error;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static (int, EmulatorError)? CheckPart(JsonElement part)
+    {
+        var type = RequestFacts.Str(part, "type");
+        switch (type)
+        {
+            case "text":
+                return RequestFacts.Str(part, "text") is null ? Bad(Prefix + "a text part needs a string text", "messages") : null;
+            case "image_url":
+                var url = part.TryGetProperty("image_url", out var iu) ? (iu.ValueKind == JsonValueKind.String ? iu.GetString() : RequestFacts.Str(iu, "url")) : null;
+                if (string.IsNullOrEmpty(url))
+                {
+                    return Bad(Prefix + "image_url.url is required", "messages");
+                }
+
+                if (url.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    if (url.Length > MaxDataUriBytes)
+                    {
+                        return Bad($"Exceeded limit on max bytes per data-uri item : {MaxDataUriBytes}", "messages");
+                    }
+
+                    var comma = url.IndexOf(',', StringComparison.Ordinal);
+                    if (comma < 0 || !url.AsSpan(0, comma).EndsWith(";base64", StringComparison.Ordinal) || !IsBase64(url.AsSpan(comma + 1)))
+                    {
+                        return Bad(Prefix + "The image data URI is not a valid base64 data URI", "messages");
+                    }
+                }
+                else if (!Uri.TryCreate(url, UriKind.Absolute, out _))
+                {
+                    return Bad(Prefix + $"The image url is invalid: {url}", "messages");
+                }
+
+                return null;
+            case "video_url" or "video" or "input_audio":
+                return null;
+            default:
+                return Bad(Prefix + $"Unsupported content type: {type ?? "(missing)"}", "messages");
+        }
+    }
+
+    private static (int, EmulatorError)? CheckTools(JsonElement root)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("tools", out var tools))
+        {
+            if (tools.ValueKind != JsonValueKind.Array)
+            {
+                return Bad(Prefix + "tools should be a list", "tools");
+            }
+
+            foreach (var tool in tools.EnumerateArray())
+            {
+                if (RequestFacts.Str(tool, "type") != "function" || !tool.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object)
+                {
+                    return Bad(Prefix + "each tool must be {\"type\":\"function\",\"function\":{...}}", "tools");
+                }
+
+                var name = RequestFacts.Str(f, "name");
+                if (name is null || !ToolName().IsMatch(name))
+                {
+                    return Bad(Prefix + $"Invalid tool name '{name}': it must match ^[a-zA-Z0-9_-]{{1,64}}$", "tools");
+                }
+
+                if (!names.Add(name))
+                {
+                    return Bad(Prefix + $"Duplicate tool name: {name}", "tools");
+                }
+
+                if (f.TryGetProperty("parameters", out var ps) && ps.ValueKind != JsonValueKind.Object)
+                {
+                    return Bad(Prefix + $"The parameters of tool '{name}' must be a JSON schema object", "tools");
+                }
+            }
+        }
+
+        if (root.TryGetProperty("tool_choice", out var tc))
+        {
+            if (tc.ValueKind == JsonValueKind.String)
+            {
+                if (tc.GetString() is not ("auto" or "none" or "required"))
+                {
+                    return Bad(Prefix + "tool_choice should be auto, none, required or a function object", "tool_choice");
+                }
+            }
+            else if (tc.ValueKind == JsonValueKind.Object)
+            {
+                var name = tc.TryGetProperty("function", out var f) ? RequestFacts.Str(f, "name") : null;
+                if (name is null || !names.Contains(name))
+                {
+                    return Bad(Prefix + $"tool_choice names the function '{name}' which is not in tools", "tool_choice");
+                }
+            }
+            else
+            {
+                return Bad(Prefix + "tool_choice should be a string or an object", "tool_choice");
+            }
+
+            if (tc.ValueKind != JsonValueKind.String || tc.GetString() == "required")
+            {
+                var thinking = root.TryGetProperty("enable_thinking", out var et) && et.ValueKind == JsonValueKind.True;
+                if (thinking)
+                {
+                    return Bad(Prefix + "tool_choice must be auto or none in thinking mode", "tool_choice");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static (int, EmulatorError)? CheckResponseFormat(JsonElement rf)
+    {
+        var type = RequestFacts.Str(rf, "type");
+        if (type is "text" or "json_object")
+        {
+            return null;
+        }
+
+        if (type != "json_schema")
+        {
+            return Bad(Prefix + $"response_format.type should be text, json_object or json_schema, got {type ?? "(missing)"}", "response_format");
+        }
+
+        if (!rf.TryGetProperty("json_schema", out var js) || js.ValueKind != JsonValueKind.Object || RequestFacts.Str(js, "name") is null
+            || (js.TryGetProperty("schema", out var schema) && schema.ValueKind != JsonValueKind.Object))
+        {
+            return Bad(Prefix + "response_format.json_schema needs a name and an object schema", "response_format");
+        }
+
+        return null;
+    }
+
+    private static (int, EmulatorError)? CheckNumber(JsonElement root, string name, Func<double, bool> valid, string message)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && valid(value.GetDouble()) ? null : Bad(Prefix + message, name);
+    }
+
+    private static bool IsBase64(ReadOnlySpan<char> data) => data.Length > 0 && System.Buffers.Text.Base64.IsValid(data);
+
+    private static (int, EmulatorError) Bad(string message, string? param = null) => (400, new EmulatorError("invalid_parameter_error", message, "invalid_request_error", param));
+
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ToolName();
+}

@@ -1,0 +1,26 @@
+namespace Qwen.Extensions.AI.Emulator;
+
+/// <summary>Settings for a <see cref="QwenEmulator"/>.</summary>
+public sealed class QwenEmulatorOptions
+{
+    /// <summary>The API key the emulator accepts unless <see cref="ApiKey"/> is set.</summary>
+    public const string DefaultApiKey = "sk-qwen-emulator";
+
+    /// <summary>Gets or sets the one API key the emulator accepts; any other bearer key gets 401 <c>invalid_api_key</c>.</summary>
+    public string ApiKey { get; set; } = DefaultApiKey;
+
+    /// <summary>Gets or sets the loopback port to bind, or 0 (the default) for a free port chosen by the OS.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Gets or sets the model <see cref="QwenEmulator.CreateChatClient"/> uses when none is given. Defaults to <c>qwen-plus</c>.</summary>
+    public string DefaultModelId { get; set; } = "qwen-plus";
+
+    /// <summary>Gets model ids accepted in addition to the built-in catalog (qwen-plus, qwen3-*, qwen-vl-*, qvq-*, ...).</summary>
+    public IList<string> AdditionalModels { get; } = new List<string>();
+
+    /// <summary>Gets or sets how many words each streamed content or reasoning chunk carries. Defaults to 3.</summary>
+    public int WordsPerChunk { get; set; } = 3;
+
+    /// <summary>Gets or sets a pause between streamed events for every reply that does not set its own. Defaults to none.</summary>
+    public TimeSpan DelayBetweenEvents { get; set; }
+}
