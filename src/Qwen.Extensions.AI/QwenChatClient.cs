@@ -13,6 +13,9 @@ namespace Qwen.Extensions.AI;
 /// Thread-safe; create one per endpoint and key and reuse it. Qwen extras (<c>enable_thinking</c>, <c>thinking_budget</c>,
 /// <c>enable_search</c>, ...) go in <see cref="ChatOptions.AdditionalProperties"/> by wire name (see <see cref="QwenPropertyNames"/>).
 /// Stream-only models are served by <see cref="GetResponseAsync"/> too: it streams under the hood and aggregates.
+/// Transient failures (408, 429 rate limits, 5xx, a connection lost before any response) are retried with backoff, and every
+/// wait is bounded; see <see cref="QwenClientOptions.MaxRetries"/> and the timeouts there. Failures surface as
+/// <see cref="QwenApiException"/>, timeouts as <see cref="TimeoutException"/>, cancellation as <see cref="OperationCanceledException"/>.
 /// </remarks>
 public sealed class QwenChatClient : IChatClient
 {
