@@ -104,7 +104,7 @@ internal sealed class ChatCompletionsHandler
         {
             response.StatusCode = reply.StatusCode;
             response.ContentType = reply.ContentType;
-            await WriteBodyAsync(context, raw, reply.CutAfterEvents, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(context, raw, reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -141,7 +141,7 @@ internal sealed class ChatCompletionsHandler
         if (facts?.Stream != true)
         {
             response.ContentType = "application/json";
-            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage), reply.CutAfterEvents, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage), reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -231,13 +231,19 @@ internal sealed class ChatCompletionsHandler
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, CancellationToken cancellationToken)
+    private static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, TimeSpan? delayBeforeCut, CancellationToken cancellationToken)
     {
         if (cutAfter is > 0)
         {
             context.Response.ContentLength = body.Length;
             await context.Response.Body.WriteAsync(body[..(body.Length / 2)], cancellationToken).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (delayBeforeCut is { } delay && delay > TimeSpan.Zero)
+            {
+                // Lets the client read the headers and the first half before the reset (which discards unread bytes).
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+
             context.Abort();
             return;
         }

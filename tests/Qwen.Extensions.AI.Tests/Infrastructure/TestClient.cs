@@ -10,7 +10,7 @@ public static class TestClient
     public const string ApiKey = "sk-test-0123456789abcdef";
 
     public static QwenChatClient Create(VerbatimHttpHandler handler, string? defaultModelId = "qwen-plus") =>
-        new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = defaultModelId }, new HttpClient(handler));
+        new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = defaultModelId, MaxRetries = 0 }, new HttpClient(handler)); // Single exchanges; retries are tested in Reliability/
 
     /// <summary>A client that sends each request once (MaxRetries = 0), for tests of how one error answer maps.</summary>
     public static QwenChatClient CreateWithoutRetries(VerbatimHttpHandler handler) =>
