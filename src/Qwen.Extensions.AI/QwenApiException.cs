@@ -67,6 +67,9 @@ public class QwenApiException : Exception
     /// <summary>Gets how long the service asked the caller to wait before trying again (<c>retry-after-ms</c> or <c>Retry-After</c>), if it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Gets a value indicating whether the connection failed before any response arrived (the inner exception says how).</summary>
+    internal bool IsConnectionFailure { get; init; }
+
     private static string Compose(string message, HttpStatusCode? statusCode, string? errorCode, string? requestId)
     {
         var sb = new StringBuilder("Qwen API error");

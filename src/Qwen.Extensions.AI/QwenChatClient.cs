@@ -28,6 +28,7 @@ public sealed class QwenChatClient : IChatClient
     /// <param name="httpClient">An <see cref="HttpClient"/> to send with (never disposed by this client), or <see langword="null"/> for one of its own.</param>
     /// <exception cref="InvalidOperationException">No API key is set and <c>DASHSCOPE_API_KEY</c> is empty.</exception>
     /// <exception cref="ArgumentException">The endpoint is relative, not http(s), or plain http to a remote host.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A retry or timeout setting is out of its range.</exception>
     public QwenChatClient(QwenClientOptions options, HttpClient? httpClient = null)
     {
         Throw.IfNull(options);
@@ -52,7 +53,7 @@ public sealed class QwenChatClient : IChatClient
             throw new ArgumentException("QwenClientOptions.DefaultModelId is empty or whitespace; set a model such as 'qwen-plus' or leave it null.", nameof(options));
         }
 
-        _sender = new QwenHttpSender(options.Endpoint ?? QwenEndpoints.Singapore, apiKey, httpClient, options.AllowInsecureHttp);
+        _sender = new QwenHttpSender(options, apiKey, httpClient);
         _defaultModelId = options.DefaultModelId;
         _metadata = new ChatClientMetadata(ProviderName, _sender.Endpoint, _defaultModelId);
     }
@@ -78,8 +79,8 @@ public sealed class QwenChatClient : IChatClient
         using var body = BuildBody(history, options, model, stream: false);
         try
         {
-            using var response = await _sender.SendAsync(body.WrittenMemory, streaming: false, cancellationToken).ConfigureAwait(false);
-            return await ReadResponseAsync(response, IncludeReasoning(options), cancellationToken).ConfigureAwait(false);
+            var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            return ParseResponse(answer, IncludeReasoning(options));
         }
         catch (QwenApiException ex) when (ErrorResponseMapper.IsStreamOnlyRejection(ex))
         {
@@ -122,31 +123,37 @@ public sealed class QwenChatClient : IChatClient
     private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, CancellationToken cancellationToken)
     {
         var body = BuildBody(history, options, model, stream: true);
-        return await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+        var response = await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+
+        // Aggregation puts update properties on the message; a non-streaming caller looks for the request id on the response.
+        if (response.Messages is [{ AdditionalProperties: { } properties }, ..] && properties.TryGetValue(QwenPropertyNames.RequestId, out var requestId))
+        {
+            (response.AdditionalProperties ??= new())[QwenPropertyNames.RequestId] = requestId;
+        }
+
+        return response;
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (body)
         {
-            using var response = await _sender.SendAsync(body.WrittenMemory, streaming: true, cancellationToken).ConfigureAwait(false);
-            var requestId = ErrorResponseMapper.GetRequestId(response);
-            using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var reader = new StreamingResponseReader(requestId, includeReasoning, response.StatusCode);
-            await foreach (var update in reader.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+            // Disposing the answer (also when the caller abandons the enumeration early) releases the connection.
+            using var answer = await _sender.SendStreamingAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            var reader = new StreamingResponseReader(answer.RequestId, includeReasoning, answer.StatusCode);
+            await foreach (var update in reader.ReadAsync(answer.Stream, cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
             }
         }
     }
 
-    private static async Task<ChatResponse> ReadResponseAsync(HttpResponseMessage response, bool includeReasoning, CancellationToken cancellationToken)
+    private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning)
     {
-        var requestId = ErrorResponseMapper.GetRequestId(response);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var (bytes, status, requestId) = answer;
         if (bytes.Length == 0)
         {
-            throw new QwenApiException("The service answered with an empty body.", response.StatusCode, null, null, null, requestId);
+            throw new QwenApiException("The service answered with an empty body.", status, null, null, null, requestId);
         }
 
         var frame = new ChatCompletionFrame();
@@ -156,10 +163,10 @@ public sealed class QwenChatClient : IChatClient
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
         {
-            throw ErrorResponseMapper.Malformed("response body", ex, response.StatusCode, requestId);
+            throw ErrorResponseMapper.Malformed("response body", ex, status, requestId);
         }
 
-        return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, response.StatusCode);
+        return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
     }
 
     private PooledBufferWriter BuildBody(IList<ChatMessage> history, ChatOptions? options, string model, bool stream)
@@ -199,6 +206,14 @@ public sealed class QwenChatClient : IChatClient
         if (list.Count == 0)
         {
             throw new ArgumentException("messages is empty; send at least one message.", nameof(messages));
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentException($"messages[{i}] is null; every entry of messages must be a ChatMessage.", nameof(messages));
+            }
         }
 
         return list;

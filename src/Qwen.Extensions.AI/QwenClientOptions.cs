@@ -1,10 +1,21 @@
+using Microsoft.Extensions.Logging;
+
 namespace Qwen.Extensions.AI;
 
 /// <summary>Settings for a <see cref="QwenChatClient"/>.</summary>
+/// <remarks>
+/// The client copies these values when it is constructed; changing them afterwards has no effect on that client.
+/// Reliability defaults: 2 retries with exponential backoff from 0.5 s (with jitter, capped at 8 s) for 408, 429 (not quota
+/// or arrearage codes), 500, 502, 503, 504 and connection failures before a response; a 330-s timeout per non-streaming attempt;
+/// 100 s to the response headers and 100 s between stream events for streams.
+/// </remarks>
 public sealed class QwenClientOptions
 {
     /// <summary>The environment variable read when <see cref="ApiKey"/> is not set.</summary>
     public const string ApiKeyEnvironmentVariable = "DASHSCOPE_API_KEY";
+
+    /// <summary>The largest value <see cref="MaxRetries"/> accepts.</summary>
+    public const int MaxRetriesLimit = 10;
 
     /// <summary>Gets or sets the DashScope API key. When <see langword="null"/>, the <c>DASHSCOPE_API_KEY</c> environment variable is used.</summary>
     public string? ApiKey { get; set; }
@@ -18,8 +29,52 @@ public sealed class QwenClientOptions
     /// <summary>Gets or sets a value indicating whether the API key may be sent over plain <c>http://</c> to a host that is not loopback. Off by default.</summary>
     public bool AllowInsecureHttp { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many times a failed request is retried (0 to <see cref="MaxRetriesLimit"/>; default 2). Set 0 to turn
+    /// retries off, for example when the <see cref="HttpClient"/> already has a resilience handler.
+    /// </summary>
+    /// <remarks>
+    /// Retried: 408, 429 (except quota and arrearage codes such as <c>insufficient_quota</c> and <c>Arrearage</c>), 500, 502, 503,
+    /// 504, and connection failures before any response. Never retried: other statuses (400, 401, 403, 404, ...), timeouts, and
+    /// anything after the service has answered 200 (so a stream that has started is never repeated).
+    /// </remarks>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>
+    /// Gets or sets the first retry delay (0 to 60 s; default 0.5 s). Each further retry doubles it, capped at 8 s, less up to 25 %
+    /// random jitter. A <c>retry-after-ms</c> or <c>Retry-After</c> hint of up to 60 s from the service is waited instead;
+    /// a longer hint is not waited out: the error surfaces with the hint in <see cref="QwenApiException.RetryAfter"/>.
+    /// </summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Gets or sets the time one non-streaming attempt may take, from sending to the last byte of the answer (default 330 s, above the
+    /// service's own 300-s cut; <see cref="Timeout.InfiniteTimeSpan"/> turns it off). When it fires, a <see cref="TimeoutException"/> names it.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(330);
+
+    /// <summary>
+    /// Gets or sets the time a streaming call may wait for the response headers (default 100 s; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns it off). When it fires, a <see cref="TimeoutException"/> names it.
+    /// </summary>
+    public TimeSpan StreamingHeadersTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// Gets or sets the longest silence allowed between two pieces of a stream (default 100 s; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns it off). Thinking models can pause before answering; raise it if yours do for longer. When it fires, a
+    /// <see cref="TimeoutException"/> names it.
+    /// </summary>
+    public TimeSpan StreamingIdleTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Gets or sets the logger factory through which retries are logged (never with the key), or <see langword="null"/> for no logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the clock for retry delays, <c>Retry-After</c> dates and timeouts (default <see cref="TimeProvider.System"/>); tests can pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Returns a description of these options with the API key redacted.</summary>
-    /// <returns>The endpoint, default model and whether a key is set.</returns>
+    /// <returns>The endpoint, default model, retry and timeout settings, and whether a key is set.</returns>
     public override string ToString() =>
-        $"QwenClientOptions {{ Endpoint = {Endpoint}, DefaultModelId = {DefaultModelId ?? "(none)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(from " + ApiKeyEnvironmentVariable + ")" : "***")} }}";
+        $"QwenClientOptions {{ Endpoint = {Endpoint}, DefaultModelId = {DefaultModelId ?? "(none)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(from " + ApiKeyEnvironmentVariable + ")" : "***")}, " +
+        $"MaxRetries = {MaxRetries}, RetryBaseDelay = {RetryBaseDelay}, RequestTimeout = {RequestTimeout}, StreamingHeadersTimeout = {StreamingHeadersTimeout}, StreamingIdleTimeout = {StreamingIdleTimeout} }}";
 }

@@ -12,11 +12,11 @@ internal static class ErrorResponseMapper
     /// <summary>The most of an error body that is read; a gateway's HTML page needs no more.</summary>
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    public static async Task<QwenApiException> FromResponseAsync(HttpResponseMessage response, string? apiKey, CancellationToken cancellationToken)
+    public static async Task<QwenApiException> FromResponseAsync(HttpResponseMessage response, string? apiKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var status = response.StatusCode;
         var requestId = GetRequestId(response);
-        var retryAfter = GetRetryAfter(response);
+        var retryAfter = GetRetryAfter(response, now);
         byte[] body;
         try
         {
@@ -81,6 +81,10 @@ internal static class ErrorResponseMapper
     public static QwenApiException Malformed(string what, Exception inner, HttpStatusCode? status, string? requestId) =>
         new($"The service sent a malformed {what}: {inner.Message}", status, null, null, null, requestId, inner);
 
+    /// <summary>The connection broke while an answer that had begun (status and headers in) was being read.</summary>
+    public static QwenApiException ConnectionCut(string what, Exception inner, HttpStatusCode? status, string? requestId, string? apiKey) =>
+        new(Redact($"The connection was cut while reading the {what}: {inner.Message}", apiKey), status, null, null, null, requestId, inner);
+
     /// <summary>Whether the service refused a non-streaming call because the model (or its thinking mode) only streams.</summary>
     public static bool IsStreamOnlyRejection(QwenApiException ex)
     {
@@ -98,12 +102,13 @@ internal static class ErrorResponseMapper
         response.Headers.TryGetValues("x-request-id", out var values) ? values.FirstOrDefault() : null;
 
     /// <summary><c>retry-after-ms</c> first, then <c>Retry-After</c> (seconds or an HTTP date).</summary>
-    public static TimeSpan? GetRetryAfter(HttpResponseMessage response)
+    public static TimeSpan? GetRetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         if (response.Headers.TryGetValues("retry-after-ms", out var ms)
             && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
         {
-            return TimeSpan.FromMilliseconds(millis);
+            // A hint beyond a day (or "Infinity") is as good as "not soon": kept, but bounded so it cannot overflow.
+            return TimeSpan.FromMilliseconds(Math.Min(millis, TimeSpan.FromDays(1).TotalMilliseconds));
         }
 
         if (response.Headers.RetryAfter is { } retryAfter)
@@ -115,7 +120,7 @@ internal static class ErrorResponseMapper
 
             if (retryAfter.Date is { } date)
             {
-                var wait = date - DateTimeOffset.UtcNow;
+                var wait = date - now;
                 return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
             }
         }

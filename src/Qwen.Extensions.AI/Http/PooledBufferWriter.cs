@@ -30,6 +30,15 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>Makes room for at least <paramref name="bytes"/> more bytes in one step (no-op when they already fit).</summary>
+    public void Reserve(int bytes)
+    {
+        if (bytes > 0)
+        {
+            Ensure(bytes);
+        }
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

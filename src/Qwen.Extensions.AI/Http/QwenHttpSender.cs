@@ -1,31 +1,53 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
-/// The one place requests leave the client: builds the POST to <c>{endpoint}/chat/completions</c> with the bearer key,
-/// sends it (headers first, so streams start at once), and turns a non-2xx answer into a <see cref="QwenApiException"/>.
-/// Retries and timeouts wrap this seam.
+/// The one place requests leave the client: builds the POST to <c>{endpoint}/chat/completions</c> with the bearer key, sends it
+/// (headers first, so streams start at once), retries transient failures (<see cref="RetryPolicy"/>), applies the timeouts, and
+/// turns every failure into a documented exception: <see cref="QwenApiException"/> for the service's errors and broken
+/// connections, <see cref="TimeoutException"/> naming the option for timeouts, <see cref="OperationCanceledException"/> for the
+/// caller's token.
 /// </summary>
 internal sealed class QwenHttpSender : IDisposable
 {
-    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
-    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue EventStreamMediaType = new("text/event-stream");
+    private static readonly MediaTypeWithQualityHeaderValue JsonMediaType = new("application/json");
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _httpClient;
     private readonly bool _disposeHttpClient;
     private readonly string _authorization;
     private readonly string _apiKey;
+    private readonly int _maxRetries;
+    private readonly TimeSpan _retryBaseDelay;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeSpan _headersTimeout;
+    private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
 
-    public QwenHttpSender(Uri endpoint, string apiKey, HttpClient? httpClient, bool allowInsecureHttp)
+    public QwenHttpSender(QwenClientOptions options, string apiKey, HttpClient? httpClient)
     {
-        Endpoint = Validate(endpoint, allowInsecureHttp);
+        Endpoint = ValidateEndpoint(options.Endpoint, options.AllowInsecureHttp);
+        ValidateReliability(options);
         ChatCompletionsUri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
         _apiKey = apiKey;
         _authorization = "Bearer " + apiKey;
+        _maxRetries = options.MaxRetries;
+        _retryBaseDelay = options.RetryBaseDelay;
+        _requestTimeout = options.RequestTimeout;
+        _headersTimeout = options.StreamingHeadersTimeout;
+        _idleTimeout = options.StreamingIdleTimeout;
+        _timeProvider = options.TimeProvider;
+        _logger = (ILogger?)options.LoggerFactory?.CreateLogger<QwenChatClient>() ?? NullLogger.Instance;
         _disposeHttpClient = httpClient is null;
-        _httpClient = httpClient ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+
+        // Our own timeouts apply, so the client's is off; a pooled connection is renewed now and then to follow DNS changes.
+        _httpClient = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public Uri Endpoint { get; }
@@ -34,26 +56,38 @@ internal sealed class QwenHttpSender : IDisposable
 
     public HttpClient HttpClient => _httpClient;
 
-    /// <summary>Sends a request body; the returned response is 2xx and belongs to the caller.</summary>
-    public async Task<HttpResponseMessage> SendAsync(ReadOnlyMemory<byte> body, bool streaming, CancellationToken cancellationToken)
+    /// <summary>Sends a non-streaming request (with retries) and reads the whole 2xx answer, each attempt within <see cref="QwenClientOptions.RequestTimeout"/>.</summary>
+    public async Task<CompletionBody> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ChatCompletionsUri)
+        for (var retry = 1; ; retry++)
         {
-            Content = new ReadOnlyMemoryContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.TryAddWithoutValidation("Authorization", _authorization);
-        request.Headers.Accept.Add(streaming ? EventStream : Json);
-
-        var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
+            try
+            {
+                return await SendOnceAsync(body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QwenApiException ex) when (ShouldRetry(ex, retry, out var delay))
+            {
+                await DelayAsync(ex, retry, delay, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
 
-        using (response)
+    /// <summary>
+    /// Sends a streaming request (with retries until the service answers 2xx) and returns its event stream, guarded by the
+    /// idle timeout. Once the headers are in, nothing is retried: the caller may already have shown output.
+    /// </summary>
+    public async Task<ResponseEventStream> SendStreamingAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        for (var retry = 1; ; retry++)
         {
-            throw await ErrorResponseMapper.FromResponseAsync(response, _apiKey, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await SendStreamingOnceAsync(body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QwenApiException ex) when (ShouldRetry(ex, retry, out var delay))
+            {
+                await DelayAsync(ex, retry, delay, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -65,9 +99,143 @@ internal sealed class QwenHttpSender : IDisposable
         }
     }
 
-    private static Uri Validate(Uri endpoint, bool allowInsecureHttp)
+    private async Task<CompletionBody> SendOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(endpoint);
+        using var deadline = Deadline.Start(_requestTimeout, _timeProvider, cancellationToken);
+        string? requestId = null;
+        try
+        {
+            using var response = await SendCoreAsync(body, streaming: false, deadline.Token).ConfigureAwait(false);
+            requestId = ErrorResponseMapper.GetRequestId(response);
+            byte[] bytes;
+            try
+            {
+                bytes = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !deadline.Token.IsCancellationRequested)
+            {
+                throw ErrorResponseMapper.ConnectionCut("response body", ex, response.StatusCode, requestId, _apiKey);
+            }
+
+            return new CompletionBody(bytes, response.StatusCode, requestId);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && deadline.Token.IsCancellationRequested)
+        {
+            throw deadline.Fired
+                ? TransportErrors.Timeout(nameof(QwenClientOptions.RequestTimeout), _requestTimeout, "got no complete answer", requestId, ex)
+                : TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex);
+        }
+    }
+
+    private async Task<ResponseEventStream> SendStreamingOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        using (var deadline = Deadline.Start(_headersTimeout, _timeProvider, cancellationToken))
+        {
+            try
+            {
+                response = await SendCoreAsync(body, streaming: true, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw deadline.Fired
+                    ? TransportErrors.Timeout(nameof(QwenClientOptions.StreamingHeadersTimeout), _headersTimeout, "got no response headers", null, ex)
+                    : TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex);
+            }
+        }
+
+        try
+        {
+            var requestId = ErrorResponseMapper.GetRequestId(response);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var guarded = new GuardedResponseStream(stream, _idleTimeout, _timeProvider, cancellationToken, response.StatusCode, requestId, _apiKey);
+            return new ResponseEventStream(response, guarded, requestId);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One POST; a non-2xx answer becomes a <see cref="QwenApiException"/>, a failed connection one with <see cref="QwenApiException.IsConnectionFailure"/>.</summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(ReadOnlyMemory<byte> body, bool streaming, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var request = new HttpRequestMessage(HttpMethod.Post, ChatCompletionsUri)
+        {
+            Content = new ReadOnlyMemoryContent(body),
+        };
+        request.Content.Headers.ContentType = JsonContentType;
+        request.Headers.TryAddWithoutValidation("Authorization", _authorization);
+        request.Headers.Accept.Add(streaming ? EventStreamMediaType : JsonMediaType);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw TransportErrors.ConnectionFailed(ChatCompletionsUri, ex, _apiKey);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await ErrorResponseMapper.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool ShouldRetry(QwenApiException error, int retry, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        if (retry > _maxRetries)
+        {
+            return false;
+        }
+
+        if (RetryPolicy.ShouldRetry(error, retry, _retryBaseDelay, out delay))
+        {
+            return true;
+        }
+
+        if (error.RetryAfter > RetryPolicy.MaxRetryAfter && RetryPolicy.IsRetryable(error))
+        {
+            Log.RetryAfterTooLong(_logger, (int?)error.StatusCode, error.ErrorCode, error.RetryAfter.Value.TotalSeconds, error.RequestId);
+        }
+
+        return false;
+    }
+
+    private async Task DelayAsync(QwenApiException error, int retry, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        Log.Retrying(_logger, retry, _maxRetries, (long)delay.TotalMilliseconds, (int?)error.StatusCode, error.ErrorCode ?? error.InnerException?.GetType().Name, error.RequestId);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static Uri ValidateEndpoint(Uri endpoint, bool allowInsecureHttp)
+    {
+        if (endpoint is null)
+        {
+            throw new ArgumentException($"QwenClientOptions.Endpoint is null; set an absolute https URL such as {QwenEndpoints.Singapore}.", "options");
+        }
+
         if (!endpoint.IsAbsoluteUri)
         {
             throw new ArgumentException($"QwenClientOptions.Endpoint must be an absolute URL such as {QwenEndpoints.Singapore}; got the relative '{endpoint}'.", "options");
@@ -86,5 +254,80 @@ internal sealed class QwenHttpSender : IDisposable
         }
 
         return endpoint;
+    }
+
+    private static void ValidateReliability(QwenClientOptions options)
+    {
+        if (options.MaxRetries is < 0 or > QwenClientOptions.MaxRetriesLimit)
+        {
+            throw new ArgumentOutOfRangeException("options", options.MaxRetries, $"QwenClientOptions.MaxRetries must be from 0 (no retries) to {QwenClientOptions.MaxRetriesLimit}; got {options.MaxRetries}.");
+        }
+
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > RetryPolicy.MaxBackoff)
+        {
+            throw new ArgumentOutOfRangeException("options", options.RetryBaseDelay, $"QwenClientOptions.RetryBaseDelay must be from 0 to {RetryPolicy.MaxBackoff.TotalSeconds} s; got {options.RetryBaseDelay}.");
+        }
+
+        ValidateTimeout(options.RequestTimeout, nameof(QwenClientOptions.RequestTimeout));
+        ValidateTimeout(options.StreamingHeadersTimeout, nameof(QwenClientOptions.StreamingHeadersTimeout));
+        ValidateTimeout(options.StreamingIdleTimeout, nameof(QwenClientOptions.StreamingIdleTimeout));
+        if (options.TimeProvider is null)
+        {
+            throw new ArgumentException("QwenClientOptions.TimeProvider is null; leave it at TimeProvider.System or set a TimeProvider.", "options");
+        }
+    }
+
+    private static void ValidateTimeout(TimeSpan timeout, string name)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan && (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException("options", timeout, $"QwenClientOptions.{name} must be positive (up to about 24.8 days) or Timeout.InfiniteTimeSpan to turn it off; got {timeout}.");
+        }
+    }
+
+    /// <summary>A cancellation token that fires at the caller's cancellation or after a timeout on the configured clock; knows which.</summary>
+    private sealed class Deadline : IDisposable
+    {
+        private readonly CancellationTokenSource? _linked;
+        private readonly ITimer? _timer;
+        private volatile bool _fired;
+
+        private Deadline(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+        {
+            if (timeout == Timeout.InfiniteTimeSpan)
+            {
+                Token = cancellationToken;
+                return;
+            }
+
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Token = _linked.Token;
+            _timer = timeProvider.CreateTimer(static state => ((Deadline)state!).Fire(), this, timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        public CancellationToken Token { get; }
+
+        public bool Fired => _fired;
+
+        public static Deadline Start(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken) => new(timeout, timeProvider, cancellationToken);
+
+        public void Dispose()
+        {
+            _timer?.Dispose();
+            _linked?.Dispose();
+        }
+
+        private void Fire()
+        {
+            _fired = true;
+            try
+            {
+                _linked?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt already finished.
+            }
+        }
     }
 }

@@ -1,14 +1,18 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Http;
 
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>Builds the compatible-mode request body from MEAI messages and <see cref="ChatOptions"/>, validating as it goes, before any I/O.</summary>
 internal static class ChatRequestWriter
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+    // The body goes to an HTTP API, not into HTML: only what JSON itself requires is escaped, so CJK text stays 3 UTF-8 bytes per
+    // character instead of a 6-byte \uXXXX, and base64 '+' stays one byte instead of \u002B.
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The thinking budgets derived from <see cref="ReasoningEffort"/>; High and above leave the model's maximum.</summary>
     internal const int LowEffortThinkingBudget = 2048;
@@ -18,8 +22,37 @@ internal static class ChatRequestWriter
 
     public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)
     {
+        if (output is PooledBufferWriter pooled)
+        {
+            // Large images: rent the body buffer once at about its final size instead of doubling (and copying) up to it.
+            pooled.Reserve(EstimateMediaBytes(messages));
+        }
+
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         Write(writer, messages, options, model, stream, client);
+    }
+
+    /// <summary>The base64 size of the inline media in <paramref name="messages"/>, plus room for the rest of the body.</summary>
+    private static int EstimateMediaBytes(IList<ChatMessage> messages)
+    {
+        long total = 0;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i] is not { } message)
+            {
+                continue;
+            }
+
+            foreach (var content in message.Contents)
+            {
+                if (content is DataContent data)
+                {
+                    total += ((data.Data.Length + 2) / 3 * 4) + 64 + data.MediaType.Length;
+                }
+            }
+        }
+
+        return total == 0 ? 0 : (int)Math.Min(total + (64 * 1024), MessageWriter.MaxDataUriLength * 4L);
     }
 
     public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)

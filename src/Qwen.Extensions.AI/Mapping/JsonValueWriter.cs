@@ -54,7 +54,7 @@ internal static class JsonValueWriter
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
         {
-            throw new ArgumentException($"{what} holds a value of type '{value.GetType().FullName}' that cannot be serialized to JSON: {ex.Message}", what, ex);
+            throw new ArgumentException($"{what} holds a value of type '{value.GetType().FullName}' that cannot be serialized to JSON: {ex.Message} Pass a primitive, a string, a JsonElement/JsonNode, or a dictionary/list of those.", what, ex);
         }
     }
 

@@ -25,6 +25,7 @@ internal static class MessageWriter
         }
 
         HashSet<string>? callIds = null;
+        var answeredCallIds = CollectResultCallIds(messages);
         writer.WriteStartArray("messages");
         if (!string.IsNullOrEmpty(instructions))
         {
@@ -50,7 +51,7 @@ internal static class MessageWriter
             }
             else if (role == ChatRole.Assistant)
             {
-                WriteAssistant(writer, message, i, echoReasoning: preserveThinking || i > lastUser, ref callIds);
+                WriteAssistant(writer, message, i, echoReasoning: preserveThinking || i > lastUser, answeredCallIds, ref callIds);
             }
             else if (role == ChatRole.Tool)
             {
@@ -99,7 +100,7 @@ internal static class MessageWriter
                 case TextContent:
                     hasOther = true;
                     break;
-                case DataContent or UriContent:
+                case DataContent or UriContent or QwenVideoFramesContent:
                     hasMedia = true;
                     break;
                 case FunctionResultContent or UsageContent:
@@ -142,6 +143,18 @@ internal static class MessageWriter
                 case UriContent uri:
                     WriteMedia(writer, uri.MediaType, null, uri.Uri, index);
                     break;
+                case QwenVideoFramesContent video:
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "video");
+                    writer.WriteStartArray("video");
+                    foreach (var frame in video.Frames)
+                    {
+                        writer.WriteStringValue(frame.AbsoluteUri);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                    break;
             }
         }
 
@@ -180,13 +193,17 @@ internal static class MessageWriter
                     "messages");
             }
 
-            url = data.Uri;
-        }
-        else
-        {
-            url = uri!.IsAbsoluteUri ? uri.AbsoluteUri : throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
+            writer.WriteStartObject();
+            writer.WriteString("type", partType);
+            writer.WriteStartObject(partType);
+            writer.WritePropertyName("url");
+            WriteDataUri(writer, mediaType, data);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            return;
         }
 
+        url = uri!.IsAbsoluteUri ? uri.AbsoluteUri : throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
         writer.WriteStartObject();
         writer.WriteString("type", partType);
         writer.WriteStartObject(partType);
@@ -195,7 +212,46 @@ internal static class MessageWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, ref HashSet<string>? callIds)
+    /// <summary>
+    /// Writes <c>data:{mediaType};base64,{data}</c> as one JSON string. On .NET 10 the bytes are base64-encoded straight into the
+    /// body as segments of that string, so a large image costs no data-URI string (2 bytes per base64 char) and no escaping pass.
+    /// </summary>
+    private static void WriteDataUri(Utf8JsonWriter writer, string mediaType, DataContent data)
+    {
+#if NET10_0_OR_GREATER
+        // Every segment of one string must have the same encoding (UTF-8 here): the prefix is transcoded once, the base64 made below.
+        writer.WriteStringValueSegment("data:"u8, isFinalSegment: false);
+        var mediaTypeBytes = Encoding.UTF8.GetMaxByteCount(mediaType.Length) <= 256 ? stackalloc byte[256] : new byte[Encoding.UTF8.GetMaxByteCount(mediaType.Length)];
+        writer.WriteStringValueSegment(mediaTypeBytes[..Encoding.UTF8.GetBytes(mediaType, mediaTypeBytes)], isFinalSegment: false);
+        writer.WriteStringValueSegment(";base64,"u8, isFinalSegment: data.Data.IsEmpty);
+        if (!data.Data.IsEmpty)
+        {
+            WriteBase64Segments(writer, data.Data.Span);
+        }
+#else
+        writer.WriteStringValue(data.Uri);
+#endif
+    }
+
+#if NET10_0_OR_GREATER
+    /// <summary>Base64-encodes <paramref name="bytes"/> in blocks into the open string segment and closes it.</summary>
+    private static void WriteBase64Segments(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes)
+    {
+        // Blocks are a multiple of 3 bytes, so padding can only appear in the last one.
+        const int Block = 3 * 4096;
+        Span<byte> encoded = stackalloc byte[Block / 3 * 4];
+        do
+        {
+            var take = Math.Min(bytes.Length, Block);
+            System.Buffers.Text.Base64.EncodeToUtf8(bytes[..take], encoded, out _, out var written);
+            bytes = bytes[take..];
+            writer.WriteStringValueSegment(encoded[..written], isFinalSegment: bytes.IsEmpty);
+        }
+        while (!bytes.IsEmpty);
+    }
+#endif
+
+    private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, HashSet<string>? answeredCallIds, ref HashSet<string>? callIds)
     {
         StringBuilder? reasoning = null;
         string? firstReasoning = null;
@@ -221,7 +277,8 @@ internal static class MessageWriter
                     break;
                 case TextReasoningContent:
                     break;
-                case FunctionCallContent { InformationalOnly: true }:
+                case FunctionCallContent { InformationalOnly: true } handled when !IsAnswered(handled, answeredCallIds):
+                    // A call some other component handled, with no result in this history (a server-side tool): not ours to echo.
                     break;
                 case FunctionCallContent:
                     hasCalls = true;
@@ -252,7 +309,9 @@ internal static class MessageWriter
             writer.WriteStartArray("tool_calls");
             foreach (var content in message.Contents)
             {
-                if (content is not FunctionCallContent { InformationalOnly: false } call)
+                // FunctionInvokingChatClient marks calls it has invoked as InformationalOnly; with their results in the history
+                // they are still part of the conversation, and the service needs the call before its tool message.
+                if (content is not FunctionCallContent call || (call.InformationalOnly && !IsAnswered(call, answeredCallIds)))
                 {
                     continue;
                 }
@@ -353,6 +412,31 @@ internal static class MessageWriter
 
         return sb?.ToString() ?? first;
     }
+
+    private static HashSet<string>? CollectResultCallIds(IList<ChatMessage> messages)
+    {
+        HashSet<string>? ids = null;
+        foreach (var message in messages)
+        {
+            if (message is null)
+            {
+                continue;
+            }
+
+            foreach (var content in message.Contents)
+            {
+                if (content is FunctionResultContent { CallId: { Length: > 0 } id })
+                {
+                    (ids ??= new(StringComparer.Ordinal)).Add(id);
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    private static bool IsAnswered(FunctionCallContent call, HashSet<string>? answeredCallIds) =>
+        answeredCallIds is not null && call.CallId is { Length: > 0 } id && answeredCallIds.Contains(id);
 
     private static bool HasResults(ChatMessage message)
     {

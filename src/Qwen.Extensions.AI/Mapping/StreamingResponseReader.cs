@@ -19,6 +19,7 @@ internal sealed class StreamingResponseReader
     private readonly ChatCompletionFrame _frame = new();
     private readonly bool _includeReasoning;
     private readonly HttpStatusCode _status;
+    private readonly int _maxEventBytes;
     private string? _requestId;
     private ToolCallAccumulator? _toolCalls;
     private UsageFrame? _usage;
@@ -27,16 +28,18 @@ internal sealed class StreamingResponseReader
     private long? _createdSeconds;
     private DateTimeOffset? _createdAt;
 
-    public StreamingResponseReader(string? requestId, bool includeReasoning, HttpStatusCode status)
+    public StreamingResponseReader(string? requestId, bool includeReasoning, HttpStatusCode status, int maxEventBytes = EventSizeLimitStream.DefaultMaxEventBytes)
     {
         _requestId = requestId;
         _includeReasoning = includeReasoning;
         _status = status;
+        _maxEventBytes = maxEventBytes;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var parser = SseParser.Create(stream, Parse);
+        // The BCL parser has no limit on a line or an event: the wrapper stops a stream whose event outgrows maxEventBytes.
+        var parser = SseParser.Create(new EventSizeLimitStream(stream, _maxEventBytes, _status, _requestId), Parse);
         await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -99,7 +102,9 @@ internal sealed class StreamingResponseReader
         if (frame.Error is not null || eventType == "error" || (frame.NativeCode is { Length: > 0 } && !frame.HasChoices))
         {
             frame.Error ??= new ErrorDetail { Message = frame.NativeMessage ?? "The stream reported an error.", Code = frame.NativeCode };
-            ErrorResponseMapper.ThrowIfError(frame, _requestId, _status);
+
+            // The HTTP exchange succeeded (200); the error came inside the stream, so there is no HTTP status to report.
+            ErrorResponseMapper.ThrowIfError(frame, _requestId, status: null);
         }
 
         if (frame.Usage is not null)

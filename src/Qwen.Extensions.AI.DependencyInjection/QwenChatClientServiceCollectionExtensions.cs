@@ -1,0 +1,133 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Qwen.Extensions.AI;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a Qwen <see cref="IChatClient"/> in an <see cref="IServiceCollection"/>.</summary>
+/// <remarks>
+/// Each registration gets its own options (named after the service key) and its own named <see cref="HttpClient"/> from
+/// <see cref="IHttpClientFactory"/>, called <see cref="GetHttpClientName"/>; add handlers to it with
+/// <c>services.AddHttpClient(QwenChatClientServiceCollectionExtensions.GetHttpClientName(key)).AddHttpMessageHandler(...)</c>.
+/// The client is built when first resolved; a missing key or bad endpoint then throws an <see cref="InvalidOperationException"/>
+/// that names the setting.
+/// </remarks>
+public static class QwenChatClientServiceCollectionExtensions
+{
+    /// <summary>The conventional configuration section name, <c>"Qwen"</c>.</summary>
+    public const string DefaultSectionName = "Qwen";
+
+    /// <summary>The name of the <see cref="HttpClient"/> (and of the options) of the registration without a key.</summary>
+    public const string DefaultHttpClientName = "Qwen";
+
+    /// <summary>Gets the name of the <see cref="IHttpClientFactory"/> client (and of the <see cref="QwenClientOptions"/>) used by a registration.</summary>
+    /// <param name="serviceKey">The service key of the registration, or <see langword="null"/> for the one without a key.</param>
+    /// <returns><c>"Qwen"</c>, or <c>"Qwen:{serviceKey}"</c> for a keyed registration.</returns>
+    public static string GetHttpClientName(object? serviceKey) => serviceKey is null ? DefaultHttpClientName : $"{DefaultHttpClientName}:{serviceKey}";
+
+    /// <summary>Registers a Qwen <see cref="IChatClient"/> configured in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the key (else <c>DASHSCOPE_API_KEY</c>), endpoint and default model.</param>
+    /// <param name="lifetime">The lifetime of the client; singleton by default.</param>
+    /// <returns>MEAI's <see cref="ChatClientBuilder"/>, to add middleware such as <c>.UseFunctionInvocation().UseOpenTelemetry()</c>.</returns>
+    public static ChatClientBuilder AddQwenChatClient(this IServiceCollection services, Action<QwenClientOptions> configure, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, null, b => b.Configure(configure), "the configure callback of AddQwenChatClient", lifetime);
+    }
+
+    /// <summary>Registers a Qwen <see cref="IChatClient"/> bound to a configuration section such as <c>"Qwen": { "ApiKey", "Endpoint", "DefaultModelId" }</c>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The section to bind, for example <c>configuration.GetSection("Qwen")</c>.</param>
+    /// <param name="configure">Optional changes applied after binding.</param>
+    /// <param name="lifetime">The lifetime of the client; singleton by default.</param>
+    /// <returns>MEAI's <see cref="ChatClientBuilder"/>, to add middleware.</returns>
+    public static ChatClientBuilder AddQwenChatClient(this IServiceCollection services, IConfiguration section, Action<QwenClientOptions>? configure = null, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return AddCore(services, null, b => Bind(b, section, configure), Describe(section), lifetime);
+    }
+
+    /// <summary>Registers a keyed Qwen <see cref="IChatClient"/> configured in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The service key; resolve with <c>GetRequiredKeyedService&lt;IChatClient&gt;(serviceKey)</c>.</param>
+    /// <param name="configure">Sets the key (else <c>DASHSCOPE_API_KEY</c>), endpoint and default model.</param>
+    /// <param name="lifetime">The lifetime of the client; singleton by default.</param>
+    /// <returns>MEAI's <see cref="ChatClientBuilder"/>, to add middleware.</returns>
+    public static ChatClientBuilder AddKeyedQwenChatClient(this IServiceCollection services, object serviceKey, Action<QwenClientOptions> configure, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, serviceKey, b => b.Configure(configure), "the configure callback of AddKeyedQwenChatClient", lifetime);
+    }
+
+    /// <summary>Registers a keyed Qwen <see cref="IChatClient"/> bound to a configuration section.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The service key; resolve with <c>GetRequiredKeyedService&lt;IChatClient&gt;(serviceKey)</c>.</param>
+    /// <param name="section">The section to bind, for example <c>configuration.GetSection("Qwen:Fast")</c>.</param>
+    /// <param name="configure">Optional changes applied after binding.</param>
+    /// <param name="lifetime">The lifetime of the client; singleton by default.</param>
+    /// <returns>MEAI's <see cref="ChatClientBuilder"/>, to add middleware.</returns>
+    public static ChatClientBuilder AddKeyedQwenChatClient(this IServiceCollection services, object serviceKey, IConfiguration section, Action<QwenClientOptions>? configure = null, ServiceLifetime lifetime = ServiceLifetime.Singleton)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        ArgumentNullException.ThrowIfNull(section);
+        return AddCore(services, serviceKey, b => Bind(b, section, configure), Describe(section), lifetime);
+    }
+
+    private static ChatClientBuilder AddCore(IServiceCollection services, object? serviceKey, Action<OptionsBuilder<QwenClientOptions>> configureOptions, string source, ServiceLifetime lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var name = GetHttpClientName(serviceKey);
+        configureOptions(services.AddOptions<QwenClientOptions>(name));
+
+        // Responses stream for as long as the model thinks: no overall timeout (cancel with the token instead). Users' own
+        // ConfigureHttpClient/AddHttpMessageHandler calls on the same name run after this one.
+        services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+
+        IChatClient Create(IServiceProvider sp)
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name);
+            var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+            return CreateClient(options, httpClient, serviceKey, source);
+        }
+
+        return serviceKey is null
+            ? services.AddChatClient(Create, lifetime)
+            : services.AddKeyedChatClient(serviceKey, Create, lifetime);
+    }
+
+    private static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
+    {
+        builder.Bind(section);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+    }
+
+    private static string Describe(IConfiguration section) =>
+        section is IConfigurationSection s ? $"the configuration section '{s.Path}'" : "the configuration passed to AddQwenChatClient";
+
+    private static QwenChatClient CreateClient(QwenClientOptions options, HttpClient httpClient, object? serviceKey, string source)
+    {
+        var which = serviceKey is null ? "The Qwen IChatClient" : $"The Qwen IChatClient with key '{serviceKey}'";
+        var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? Environment.GetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable) : options.ApiKey;
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            throw new InvalidOperationException(
+                $"{which} has no DashScope API key: set ApiKey in {source}, or the {QwenClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
+                "Keys are bound to the region of the endpoint.");
+        }
+
+        try
+        {
+            return new QwenChatClient(options, httpClient);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{which} is misconfigured in {source}: {ex.Message}", ex);
+        }
+    }
+}

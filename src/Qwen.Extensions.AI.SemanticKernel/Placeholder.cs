@@ -1,1 +1,0 @@
-namespace Qwen.Extensions.AI.SemanticKernel;

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Qwen.Extensions.AI;
+using Qwen.Extensions.AI.SemanticKernel;
+
+namespace Microsoft.SemanticKernel;
+
+/// <summary>Registers Qwen as a Semantic Kernel chat completion service in an <see cref="IServiceCollection"/>.</summary>
+public static class QwenServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Qwen as both <see cref="IChatClient"/> and <see cref="IChatCompletionService"/> (keyed by <paramref name="serviceId"/>
+    /// when given), with Semantic Kernel's function invocation so <c>FunctionChoiceBehavior.Auto()</c> calls kernel functions
+    /// and auto-function-invocation filters run.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="modelId">The model, for example <c>qwen-plus</c> or <c>qwen3-max</c>.</param>
+    /// <param name="apiKey">The DashScope API key; <see langword="null"/> reads the <c>DASHSCOPE_API_KEY</c> environment variable.</param>
+    /// <param name="endpoint">The compatible-mode base URL; <see langword="null"/> for <see cref="QwenEndpoints.Singapore"/>. Keys are bound to a region.</param>
+    /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses a registered <see cref="HttpClient"/> or one of the client's own.</param>
+    /// <returns>The same service collection.</returns>
+    /// <remarks>A missing key or a bad endpoint surfaces as an <see cref="InvalidOperationException"/> saying what to set when the service is first resolved.</remarks>
+    public static IServiceCollection AddQwenChatCompletion(
+        this IServiceCollection services, string modelId, string? apiKey = null, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (string.IsNullOrWhiteSpace(modelId))
+        {
+            throw new ArgumentException("modelId is empty; pass a model such as 'qwen-plus'.", nameof(modelId));
+        }
+
+        return services.AddQwenChatCompletion(
+            o =>
+            {
+                o.DefaultModelId = modelId;
+                o.ApiKey = apiKey;
+                o.Endpoint = endpoint ?? QwenEndpoints.Singapore;
+            },
+            serviceId,
+            httpClient);
+    }
+
+    /// <summary>
+    /// Registers Qwen as both <see cref="IChatClient"/> and <see cref="IChatCompletionService"/>, configured by <paramref name="configure"/>;
+    /// see <see cref="AddQwenChatCompletion(IServiceCollection, string, string?, Uri?, string?, HttpClient?)"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the key, endpoint and default model (<see cref="QwenClientOptions.DefaultModelId"/> is required).</param>
+    /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses a registered <see cref="HttpClient"/> or one of the client's own.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddQwenChatCompletion(
+        this IServiceCollection services, Action<QwenClientOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
+        {
+            var options = new QwenClientOptions();
+            configure(options);
+            if (string.IsNullOrWhiteSpace(options.DefaultModelId))
+            {
+                throw new InvalidOperationException(
+                    $"The Qwen chat completion service{(serviceId is null ? string.Empty : $" '{serviceId}'")} has no model: set QwenClientOptions.DefaultModelId (for example 'qwen-plus').");
+            }
+
+            return QwenClientFactory.CreatePipeline(sp, options, httpClient, serviceId);
+        });
+        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, key) =>
+            new QwenChatCompletionService(sp.GetRequiredKeyedService<IChatClient>(key), sp));
+        return services;
+    }
+}

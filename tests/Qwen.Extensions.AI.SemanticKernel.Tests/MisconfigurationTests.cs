@@ -1,0 +1,92 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Qwen.Extensions.AI.SemanticKernel.Tests.Infrastructure;
+
+namespace Qwen.Extensions.AI.SemanticKernel.Tests;
+
+/// <summary>A misconfigured registration fails when resolved, with a message that says what to set.</summary>
+public sealed class MisconfigurationTests
+{
+    [NoApiKeyEnvironmentFact]
+    public void Kernel_registration_without_a_key_says_to_pass_apiKey_or_set_DASHSCOPE_API_KEY()
+    {
+        var kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen-plus").Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => kernel.GetRequiredService<IChatCompletionService>());
+
+        Assert.Contains("apiKey", ex.Message);
+        Assert.Contains("DASHSCOPE_API_KEY", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("ftp://dashscope-intl.aliyuncs.com/compatible-mode/v1", "http(s)")]
+    [InlineData("http://dashscope-intl.aliyuncs.com/compatible-mode/v1", "https")]
+    public void Kernel_registration_with_a_bad_endpoint_names_the_endpoint(string endpoint, string hint)
+    {
+        var kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen-plus", "sk-test", new Uri(endpoint), serviceId: "bad").Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => kernel.GetRequiredService<IChatCompletionService>("bad"));
+
+        Assert.Contains("Endpoint", ex.Message);
+        Assert.Contains(hint, ex.Message);
+        Assert.Contains("'bad'", ex.Message);
+        Assert.DoesNotContain("sk-test", ex.Message);
+    }
+
+    [Fact]
+    public void Kernel_registration_without_a_model_fails_at_once()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Kernel.CreateBuilder().AddQwenChatCompletion(" ", "sk-test"));
+
+        Assert.Equal("modelId", ex.ParamName);
+    }
+
+    [Fact]
+    public void Kernel_registration_through_options_without_a_model_says_to_set_DefaultModelId()
+    {
+        var kernel = Kernel.CreateBuilder().AddQwenChatCompletion(o => o.ApiKey = "sk-test").Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => kernel.GetRequiredService<IChatCompletionService>());
+
+        Assert.Contains("DefaultModelId", ex.Message);
+    }
+
+    [NoApiKeyEnvironmentFact]
+    public void DI_registration_without_a_key_names_the_configuration_section_and_ApiKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:DefaultModelId"] = "qwen-plus" }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains("ApiKey", ex.Message);
+        Assert.Contains("'Qwen'", ex.Message);
+        Assert.Contains("DASHSCOPE_API_KEY", ex.Message);
+    }
+
+    [Fact]
+    public void DI_registration_with_a_relative_endpoint_names_the_section_and_the_endpoint()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Qwen:Fast:ApiKey"] = "sk-secret-value",
+            ["Qwen:Fast:Endpoint"] = "dashscope-intl.aliyuncs.com/compatible-mode/v1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddKeyedQwenChatClient("fast", configuration.GetSection("Qwen:Fast"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredKeyedService<IChatClient>("fast"));
+
+        Assert.Contains("'Qwen:Fast'", ex.Message);
+        Assert.Contains("Endpoint", ex.Message);
+        Assert.Contains("absolute", ex.Message);
+        Assert.Contains("'fast'", ex.Message);
+        Assert.DoesNotContain("sk-secret-value", ex.Message);
+    }
+}

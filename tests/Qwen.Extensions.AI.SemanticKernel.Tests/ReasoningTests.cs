@@ -1,0 +1,87 @@
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Qwen.Extensions.AI.SemanticKernel.Tests.Infrastructure;
+
+namespace Qwen.Extensions.AI.SemanticKernel.Tests;
+
+/// <summary>SK drops MEAI's TextReasoningContent; the Qwen registration puts reasoning in Metadata and ReasoningContent items.</summary>
+public sealed class ReasoningTests : IAsyncLifetime
+{
+    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private Kernel _kernel = null!;
+
+    public Task InitializeAsync()
+    {
+        _kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen3-max", _server.ApiKey, _server.Endpoint).Build();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static ChatHistory Ask()
+    {
+        var history = new ChatHistory();
+        history.AddUserMessage("What is 17 * 3?");
+        return history;
+    }
+
+    [Fact]
+    public async Task Reasoning_is_in_Metadata_and_a_ReasoningContent_item_of_the_message()
+    {
+        _server.Enqueue(Reply.Text("51", reasoning: "17 * 3 = 51, easy."));
+        var chat = _kernel.GetRequiredService<IChatCompletionService>();
+
+        var message = await chat.GetChatMessageContentAsync(Ask(), new QwenPromptExecutionSettings { EnableThinking = true }, _kernel);
+
+        Assert.Equal("51", message.Content);
+        Assert.Equal("17 * 3 = 51, easy.", message.Metadata![QwenMetadataKeys.Reasoning]);
+        Assert.Equal("17 * 3 = 51, easy.", message.Items.OfType<ReasoningContent>().Single().Text);
+    }
+
+    [Fact]
+    public async Task Streamed_reasoning_arrives_piece_by_piece_in_Metadata_and_StreamingReasoningContent()
+    {
+        _server.Enqueue(Reply.Text("51", reasoning: "17 * 3 = 51, easy."));
+        var chat = _kernel.GetRequiredService<IChatCompletionService>();
+
+        var updates = await chat.GetStreamingChatMessageContentsAsync(Ask(), new QwenPromptExecutionSettings { EnableThinking = true }, _kernel).ToListAsync();
+
+        var pieces = updates.Where(u => u.Metadata?.ContainsKey(QwenMetadataKeys.Reasoning) == true).Select(u => (string)u.Metadata![QwenMetadataKeys.Reasoning]!).ToList();
+        Assert.Equal(2, pieces.Count); // the server sent it in two chunks
+        Assert.Equal("17 * 3 = 51, easy.", string.Concat(pieces));
+        Assert.Equal("17 * 3 = 51, easy.", string.Concat(updates.SelectMany(u => u.Items.OfType<StreamingReasoningContent>()).Select(r => r.Text)));
+        Assert.Equal("51", string.Concat(updates.Select(u => u.Content)));
+    }
+
+    [Fact]
+    public async Task Reasoning_of_a_prompt_function_result_is_reachable()
+    {
+        _server.Enqueue(Reply.Text("51", reasoning: "multiply"));
+
+        var result = await _kernel.InvokePromptAsync("What is 17 * 3?");
+
+        var message = result.GetValue<ChatMessageContent>()!;
+        Assert.Equal("multiply", message.Metadata![QwenMetadataKeys.Reasoning]);
+    }
+
+    [Fact]
+    public async Task Reasoning_of_a_tool_loop_turn_is_kept_on_the_history_message()
+    {
+        var kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen3-max", _server.ApiKey, _server.Endpoint).Build();
+        kernel.Plugins.AddFromObject(new WeatherPlugin(), "Weather");
+        _server.Enqueue(
+            new Reply(Reasoning: "I need the forecast.", ToolCalls: [("call_r", "Weather_GetForecast", """{"city":"Hangzhou","days":1}""")]),
+            Reply.Text("Sunny.", reasoning: "The tool said sunny."));
+        var history = Ask();
+
+        var final = await kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync(
+            history, new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }, kernel);
+
+        Assert.Equal("The tool said sunny.", final.Metadata![QwenMetadataKeys.Reasoning]);
+        Assert.Contains(history, m => m.Metadata?.TryGetValue(QwenMetadataKeys.Reasoning, out var r) == true && (string?)r == "I need the forecast.");
+
+        // Within the loop the reasoning is echoed back to the service, as newer models need.
+        var assistant = _server.Requests[1].GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "assistant");
+        Assert.Equal("I need the forecast.", assistant.GetProperty("reasoning_content").GetString());
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Services;
+using Qwen.Extensions.AI.SemanticKernel.Tests.Infrastructure;
+
+namespace Qwen.Extensions.AI.SemanticKernel.Tests;
+
+/// <summary>What AddQwenChatCompletion registers, keyed by service id, through the kernel builder and the service collection.</summary>
+public sealed class RegistrationTests : IAsyncLifetime
+{
+    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Service_ids_select_the_model_through_execution_settings()
+    {
+        var kernel = Kernel.CreateBuilder()
+            .AddQwenChatCompletion("qwen-turbo", _server.ApiKey, _server.Endpoint, serviceId: "fast")
+            .AddQwenChatCompletion("qwen3-max", _server.ApiKey, _server.Endpoint, serviceId: "smart")
+            .Build();
+
+        await kernel.InvokePromptAsync("Hi", new KernelArguments(new PromptExecutionSettings { ServiceId = "smart" }));
+        await kernel.InvokePromptAsync("Hi", new KernelArguments(new PromptExecutionSettings { ServiceId = "fast" }));
+
+        Assert.Equal(["qwen3-max", "qwen-turbo"], _server.Requests.Select(r => r.GetProperty("model").GetString()));
+        Assert.Equal("qwen3-max", kernel.GetRequiredService<IChatCompletionService>("smart").GetModelId());
+    }
+
+    [Fact]
+    public async Task The_service_collection_overload_registers_IChatClient_and_IChatCompletionService_sharing_one_pipeline()
+    {
+        var services = new ServiceCollection();
+        services.AddQwenChatCompletion(o => { o.ApiKey = _server.ApiKey; o.Endpoint = _server.Endpoint; o.DefaultModelId = "qwen-plus"; });
+        services.AddKernel();
+        await using var provider = services.BuildServiceProvider();
+
+        var chatClient = provider.GetRequiredService<IChatClient>();
+        var kernel = provider.GetRequiredService<Kernel>();
+        var result = await kernel.InvokePromptAsync("Hi");
+
+        Assert.Equal("ok", result.ToString());
+        Assert.NotNull(chatClient.GetService<QwenChatClient>());
+        Assert.NotNull(chatClient.GetService<FunctionInvokingChatClient>()); // SK's KernelFunctionInvokingChatClient derives from it
+        Assert.Equal(_server.Endpoint.ToString(), provider.GetRequiredService<IChatCompletionService>().GetEndpoint());
+    }
+
+    [Fact]
+    public async Task An_HttpClient_passed_to_the_registration_is_used()
+    {
+        var handler = new CountingHandler { InnerHandler = new HttpClientHandler() };
+        using var httpClient = new HttpClient(handler);
+        var kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen-plus", _server.ApiKey, _server.Endpoint, httpClient: httpClient).Build();
+
+        await kernel.InvokePromptAsync("Hi");
+
+        Assert.Equal(1, handler.Count);
+    }
+
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        public int Count { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Count++;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

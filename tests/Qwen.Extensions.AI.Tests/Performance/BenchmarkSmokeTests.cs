@@ -1,0 +1,30 @@
+using Qwen.Extensions.AI.Benchmarks;
+
+namespace Qwen.Extensions.AI.Tests.Performance;
+
+/// <summary>One pass of every benchmark case and contender (no timing), so CI proves the benchmark project works.</summary>
+public sealed class BenchmarkSmokeTests
+{
+    [Fact]
+    public async Task EveryCaseRunsOnceForEveryContender()
+    {
+        var results = await Smoke.RunAllAsync();
+
+        Assert.Equal(
+            ["NonStreaming1KB", "NonStreaming20KBReasoningTools", "RequestSerialization", "Stream300ReasoningThenText", "Stream300Text", "StreamToolCalls50x3"],
+            results.Select(r => r.Case).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(results, r => Assert.True(r.Count > 0, $"{r.Case}/{r.Contender} received nothing"));
+        Assert.Equal(22, results.Count);
+    }
+
+    [Fact]
+    public async Task QwenReadsWhatTheCannedStreamsCarry()
+    {
+        var results = (await Smoke.RunAllAsync()).Where(r => r.Contender == "Qwen").ToDictionary(r => r.Case, r => r.Count);
+
+        Assert.Equal(Payloads.StreamTextChunks + 1, results["Stream300Text"]); // 300 text updates + one usage
+        Assert.Equal(Payloads.StreamTextChunks + 1, results["Stream300ReasoningThenText"]); // 150 reasoning + 150 text + usage
+        Assert.Equal(4, results["StreamToolCalls50x3"]); // 3 function calls + usage
+        Assert.Equal(4, results["NonStreaming20KBReasoningTools"]); // reasoning, text, 2 function calls
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Tests.Infrastructure;
+using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+
+namespace Qwen.Extensions.AI.Tests;
+
+/// <summary>Stream-only models (QVQ, QwQ, Omni, open-source Qwen3 thinking): GetResponseAsync streams under the hood and remembers the model.</summary>
+public sealed class StreamOnlyFallbackTests
+{
+    public const string StreamOnlyMessage = "This model only support stream mode, please enable the stream parameter to access the model. ";
+    public const string ThinkingMessage = "parameter.enable_thinking must be set to false for non-streaming calls";
+
+    public static CannedResponse StreamOnlyRejection(string message = StreamOnlyMessage) =>
+        CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", message);
+
+    private static List<ChatMessage> Hi() => [new(ChatRole.User, "Hi")];
+
+    [Theory]
+    [InlineData(StreamOnlyMessage)]
+    [InlineData(ThinkingMessage)]
+    public async Task ARejectedNonStreamingCallIsReissuedStreamingAndAggregated(string message)
+    {
+        var handler = new VerbatimHttpHandler(StreamOnlyRejection(message), CannedResponse.SseFixture("Streams/reasoning-and-text.sse"));
+        using var client = Create(handler);
+
+        var response = await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qwq-plus" });
+
+        Assert.Equal(2, handler.Requests.Count);
+        JsonAssert.Equal("""{"model":"qwq-plus","messages":[{"role":"user","content":"Hi"}]}""", handler.Requests[0].Json);
+        JsonAssert.Equal(
+            """{"model":"qwq-plus","messages":[{"role":"user","content":"Hi"}],"stream":true,"stream_options":{"include_usage":true}}""",
+            handler.Requests[1].Json);
+        var single = Assert.Single(response.Messages);
+        Assert.Equal("The answer is 2.", single.Text);
+        Assert.Equal("The user asks 1+1. That is 2.", string.Concat(single.Contents.OfType<TextReasoningContent>().Select(r => r.Text)));
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Equal(74, response.Usage?.TotalTokenCount);
+        Assert.Equal(52, response.Usage?.ReasoningTokenCount);
+        Assert.Equal("chatcmpl-reasoning", response.ResponseId);
+        Assert.Equal(CannedResponse.DefaultRequestId, response.AdditionalProperties?[QwenPropertyNames.RequestId]);
+    }
+
+    [Fact]
+    public async Task TheSecondCallForTheSameModelStreamsStraightAway()
+    {
+        var handler = new VerbatimHttpHandler(StreamOnlyRejection(), CannedResponse.MinimalStream("first"));
+        using var client = Create(handler);
+        await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qvq-max" });
+
+        Assert.Equal(2, handler.Requests.Count);
+        handler.Enqueue(CannedResponse.MinimalStream("second"));
+        var response = await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qvq-max" });
+
+        Assert.Equal("second", response.Text);
+        Assert.Equal(3, handler.Requests.Count); // exactly one request for the second call
+        Assert.True(handler.Requests[2].Json.TryGetProperty("stream", out var stream) && stream.GetBoolean());
+    }
+
+    [Fact]
+    public async Task TheRememberedModelDoesNotAffectOtherModels()
+    {
+        var handler = new VerbatimHttpHandler(StreamOnlyRejection(), CannedResponse.MinimalStream(), CannedResponse.MinimalCompletion("plain"));
+        using var client = Create(handler);
+        await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qwq-plus" });
+
+        var response = await client.GetResponseAsync(Hi());
+
+        Assert.Equal("plain", response.Text);
+        Assert.False(handler.Requests[2].Json.TryGetProperty("stream", out _));
+        Assert.Equal("qwen-plus", handler.Requests[2].Json.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task AnOrdinary400IsNotRetriedAsAStream()
+    {
+        var handler = new VerbatimHttpHandler(
+            CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", "Range of input length should be [1, 129024]"));
+        using var client = Create(handler);
+
+        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(Hi()));
+        Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task AnErrorOnTheFallbackStreamIsReportedNotSwallowed()
+    {
+        var handler = new VerbatimHttpHandler(
+            StreamOnlyRejection(),
+            CannedResponse.Error(HttpStatusCode.TooManyRequests, "limit_requests", "limit_requests", "Requests rate limit exceeded, please try again later."));
+        using var client = Create(handler);
+
+        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qwq-plus" }));
+        Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
+        Assert.Equal("limit_requests", ex.ErrorCode);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+}
