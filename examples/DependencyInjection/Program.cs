@@ -26,9 +26,13 @@ using var listener = new ActivityListener
 {
     ShouldListenTo = source => source.Name == "Qwen.Examples",
     Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-    ActivityStopped = activity => Console.WriteLine(
-        $"  [otel] {activity.DisplayName}: server.address={activity.GetTagItem("server.address")} server.port={activity.GetTagItem("server.port")} " +
-        $"input_tokens={activity.GetTagItem("gen_ai.usage.input_tokens")} output_tokens={activity.GetTagItem("gen_ai.usage.output_tokens")}"),
+    ActivityStopped = activity =>
+    {
+        var tags = string.Join(" ", new[] { "server.address", "server.port", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens" }
+            .Where(tag => activity.GetTagItem(tag) is not null)
+            .Select(tag => $"{tag}={activity.GetTagItem(tag)}"));
+        Console.WriteLine($"  [otel] {activity.DisplayName} {tags}".TrimEnd());
+    },
 };
 ActivitySource.AddActivityListener(listener);
 

@@ -9,6 +9,8 @@ internal sealed class ChatCompletionsHandler
 {
     public const string ChatCompletionsPath = "/compatible-mode/v1/chat/completions";
 
+    private static readonly TimeSpan CutGrace = TimeSpan.FromMilliseconds(100);
+
     private const long MaxBodyBytes = 128L * 1024 * 1024;
 
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
@@ -192,7 +194,9 @@ internal sealed class ChatCompletionsHandler
         {
             if (reply.CutAfterEvents == i)
             {
+                // Let the events already written reach the client before the reset, so "after N events" is deterministic.
                 await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(CutGrace, cancellationToken).ConfigureAwait(false);
                 context.Abort();
                 return;
             }
@@ -238,6 +242,7 @@ internal sealed class ChatCompletionsHandler
             context.Response.ContentLength = body.Length;
             await context.Response.Body.WriteAsync(body[..(body.Length / 2)], cancellationToken).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(CutGrace, cancellationToken).ConfigureAwait(false);
             context.Abort();
             return;
         }

@@ -201,12 +201,16 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     {
         _emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 3 });
         using var client = _emulator.CreateChatClient();
+        var received = new StringBuilder();
         await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             await foreach (var update in client.GetStreamingResponseAsync("Write a haiku", cancellationToken: TestTimeout.Token))
             {
+                received.Append(update.Text);
             }
         });
+        Assert.Equal("Quiet loopback port,\nrequests arrive and ", received.ToString());
+        Assert.Single(_emulator.Requests);
     }
 
     [Fact]
