@@ -195,8 +195,13 @@ public sealed class QwenEmulator : IAsyncDisposable
     /// <summary>Creates a <see cref="QwenChatClient"/> bound to this emulator's endpoint and key.</summary>
     /// <param name="model">The default model, or <see langword="null"/> for <see cref="QwenEmulatorOptions.DefaultModelId"/>.</param>
     /// <returns>A client the caller disposes.</returns>
-    public QwenChatClient CreateChatClient(string? model = null) =>
-        new(new QwenClientOptions { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = model ?? _options.DefaultModelId });
+    public QwenChatClient CreateChatClient(string? model = null) => new(CreateClientOptions(model));
+
+    /// <summary>Creates <see cref="QwenClientOptions"/> bound to this emulator's endpoint and key, to adjust (logging, retries) or register in DI.</summary>
+    /// <param name="model">The default model, or <see langword="null"/> for <see cref="QwenEmulatorOptions.DefaultModelId"/>.</param>
+    /// <returns>New options.</returns>
+    public QwenClientOptions CreateClientOptions(string? model = null) =>
+        new() { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = model ?? _options.DefaultModelId };
 
     /// <summary>Stops the server.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>

@@ -42,7 +42,7 @@ internal static partial class DefaultResponder
         }
         else if (facts.ResponseFormatType == "json_schema" && facts.ResponseSchema is { } schema)
         {
-            content = new SchemaInstanceWriter(schema, new PromptValues(prompt), allProperties: true).Write();
+            content = new SchemaInstanceWriter(schema, new PromptValues(prompt), allProperties: true, () => Answer(facts, prompt)).Write();
             reasoning = $"The user wants JSON matching the given schema for: \"{Shorten(prompt)}\".";
         }
         else if (facts.ResponseFormatType == "json_object")
