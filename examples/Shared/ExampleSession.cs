@@ -40,7 +40,8 @@ internal sealed class ExampleSession : IAsyncDisposable
             return new ExampleSession(endpoint, key, model, null);
         }
 
-        var emulator = await QwenEmulator.StartAsync();
+        // A short pause between streamed events so offline streaming looks like streaming.
+        var emulator = await QwenEmulator.StartAsync(new QwenEmulatorOptions { DelayBetweenEvents = TimeSpan.FromMilliseconds(30) });
         Console.WriteLine($"OFFLINE: DASHSCOPE_API_KEY is not set, so this example runs against the local Qwen emulator at {emulator.Endpoint}.");
         Console.WriteLine("         Replies are deterministic stand-ins; set DASHSCOPE_API_KEY to talk to the real Qwen.");
         return new ExampleSession(emulator.Endpoint, emulator.ApiKey, model, emulator);
