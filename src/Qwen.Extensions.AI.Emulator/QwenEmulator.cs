@@ -28,6 +28,7 @@ public sealed class QwenEmulator : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly Queue<EmulatorReply> _script = new();
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stopping = new();
     private int _openConnections;
     private int _totalConnections;
     private int _disposed;
@@ -57,7 +58,7 @@ public sealed class QwenEmulator : IAsyncDisposable
             }));
         });
         _app = builder.Build();
-        var handler = new ChatCompletionsHandler(this, options);
+        var handler = new ChatCompletionsHandler(this, options, _stopping.Token);
         _app.Run(handler.HandleAsync);
         Endpoint = null!;
         BaseAddress = null!;
@@ -212,6 +213,7 @@ public sealed class QwenEmulator : IAsyncDisposable
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -220,6 +222,7 @@ public sealed class QwenEmulator : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync().ConfigureAwait(false);
+            _stopping.Dispose();
         }
     }
 

@@ -22,16 +22,22 @@ internal sealed class ChatCompletionsHandler
     private readonly QwenEmulatorOptions _options;
     private readonly PrefixCache _cache = new();
 
-    public ChatCompletionsHandler(QwenEmulator emulator, QwenEmulatorOptions options)
+    private readonly CancellationToken _stopping;
+
+    public ChatCompletionsHandler(QwenEmulator emulator, QwenEmulatorOptions options, CancellationToken stopping)
     {
         _emulator = emulator;
         _options = options;
+        _stopping = stopping;
     }
 
     public async Task HandleAsync(HttpContext context)
     {
         var requestId = Guid.NewGuid().ToString();
-        var cancellationToken = context.RequestAborted;
+
+        // Delays and streams end when the client goes away or the emulator is disposed, whichever comes first.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
+        var cancellationToken = linked.Token;
         var body = await ReadBodyAsync(context.Request, cancellationToken).ConfigureAwait(false);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body, requestId);
@@ -56,7 +62,13 @@ internal sealed class ChatCompletionsHandler
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away; nothing to answer.
+            // The client went away or the emulator is stopping; nothing more to answer.
+            context.Abort();
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            // A failure of the emulator itself (or of a Responder) is reported, not swallowed into an empty 500.
+            await WriteErrorAsync(context, 500, new EmulatorError("internal_error", "The Qwen emulator failed: " + ex.Message, "internal_error"), requestId).ConfigureAwait(false);
         }
         finally
         {
