@@ -89,6 +89,7 @@ public static class QwenChatClientServiceCollectionExtensions
         IChatClient Create(IServiceProvider sp)
         {
             var options = sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name);
+            options.LoggerFactory ??= sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>();
             var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(name);
             return CreateClient(options, httpClient, serviceKey, source);
         }
