@@ -40,7 +40,8 @@ public sealed class ExamplesRunOfflineTests
         var dll = Path.Combine(RepositoryRoot(), "examples", example, "bin", configuration, "net10.0", example + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is missing; the test project builds every example first (ProjectReference without output).");
 
-        var start = new ProcessStartInfo("dotnet")
+        // DOTNET_HOST_PATH is the dotnet that runs the tests (set by the SDK); fall back to the one on PATH.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
