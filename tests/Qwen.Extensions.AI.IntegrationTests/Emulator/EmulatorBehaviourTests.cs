@@ -174,6 +174,21 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SequentialCalls_ReuseOneConnectionForJsonAndStreams()
+    {
+        using var client = _emulator.CreateChatClient();
+        for (var i = 0; i < 3; i++)
+        {
+            await client.GetResponseAsync("What is 1 + 1?", cancellationToken: TestTimeout.Token);
+            await client.GetStreamingResponseAsync("Write a haiku", cancellationToken: TestTimeout.Token).ToChatResponseAsync(TestTimeout.Token);
+        }
+
+        Assert.Equal(6, _emulator.Requests.Count);
+        Assert.Equal(1, _emulator.TotalConnections);
+        Assert.Equal(1, _emulator.OpenConnections);
+    }
+
+    [Fact]
     public async Task Responder_AnswersWhenTheScriptIsEmpty()
     {
         _emulator.Responder = request => request.LastUserText == "ping" ? EmulatorReply.Text("pong") : null;
