@@ -13,6 +13,9 @@ namespace Qwen.Extensions.AI;
 /// Thread-safe; create one per endpoint and key and reuse it. Qwen extras (<c>enable_thinking</c>, <c>thinking_budget</c>,
 /// <c>enable_search</c>, ...) go in <see cref="ChatOptions.AdditionalProperties"/> by wire name (see <see cref="QwenPropertyNames"/>).
 /// Stream-only models are served by <see cref="GetResponseAsync"/> too: it streams under the hood and aggregates.
+/// Transient failures (408, 429 rate limits, 5xx, a connection lost before any response) are retried with backoff, and every
+/// wait is bounded; see <see cref="QwenClientOptions.MaxRetries"/> and the timeouts there. Failures surface as
+/// <see cref="QwenApiException"/>, timeouts as <see cref="TimeoutException"/>, cancellation as <see cref="OperationCanceledException"/>.
 /// </remarks>
 public sealed class QwenChatClient : IChatClient
 {
@@ -141,9 +144,30 @@ public sealed class QwenChatClient : IChatClient
             // Disposing the answer (also when the caller abandons the enumeration early) releases the connection.
             using var answer = await _sender.SendStreamingAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
             var reader = new StreamingResponseReader(answer.RequestId, includeReasoning, answer.StatusCode);
-            await foreach (var update in reader.ReadAsync(answer.Stream, cancellationToken).ConfigureAwait(false))
+            var updates = reader.ReadAsync(answer.Stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
             {
-                yield return update;
+                while (true)
+                {
+                    try
+                    {
+                        if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+                    {
+                        // The reader wraps what it parses; this also covers what the mappers compute from it (dates, base64, ...).
+                        throw ErrorResponseMapper.Malformed("stream event", ex, answer.StatusCode, answer.RequestId);
+                    }
+
+                    yield return updates.Current;
+                }
+            }
+            finally
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -160,13 +184,12 @@ public sealed class QwenChatClient : IChatClient
         try
         {
             CompletionJsonReader.Read(bytes, frame);
+            return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
         {
             throw ErrorResponseMapper.Malformed("response body", ex, status, requestId);
         }
-
-        return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
     }
 
     private PooledBufferWriter BuildBody(IList<ChatMessage> history, ChatOptions? options, string model, bool stream)

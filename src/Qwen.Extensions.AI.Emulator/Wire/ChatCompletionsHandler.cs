@@ -118,7 +118,7 @@ internal sealed class ChatCompletionsHandler
         {
             response.StatusCode = reply.StatusCode;
             response.ContentType = reply.ContentType;
-            await WriteBodyAsync(context, raw, reply.CutAfterEvents, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(context, raw, reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -155,7 +155,7 @@ internal sealed class ChatCompletionsHandler
         if (facts?.Stream != true)
         {
             response.ContentType = "application/json";
-            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage), reply.CutAfterEvents, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage), reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -247,14 +247,15 @@ internal sealed class ChatCompletionsHandler
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, CancellationToken cancellationToken)
+    private static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, TimeSpan? delayBeforeCut, CancellationToken cancellationToken)
     {
         if (cutAfter is > 0)
         {
             context.Response.ContentLength = body.Length;
             await context.Response.Body.WriteAsync(body[..(body.Length / 2)], cancellationToken).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await Task.Delay(CutGrace, cancellationToken).ConfigureAwait(false);
+            // Lets the client read the headers and the first half before the reset (which discards unread bytes).
+            await Task.Delay(delayBeforeCut is { } delay && delay > TimeSpan.Zero ? delay : CutGrace, cancellationToken).ConfigureAwait(false);
             context.Abort();
             return;
         }

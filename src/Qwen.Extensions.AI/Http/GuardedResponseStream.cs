@@ -1,19 +1,16 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
 /// The body of a streaming answer, guarded: a read that waits longer than <see cref="QwenClientOptions.StreamingIdleTimeout"/>
 /// becomes a <see cref="TimeoutException"/> naming that option; a connection cut mid-stream becomes a
-/// <see cref="QwenApiException"/> with the status and request id; a line longer than <see cref="MaxLineBytes"/> (a hostile or
-/// broken server) is refused instead of buffered without end. The idle clock runs only while a read is waiting, so a slow
-/// consumer never trips it. One timer per stream, re-armed per read.
+/// <see cref="QwenApiException"/> with the status and request id. The idle clock runs only while a read is waiting, so a slow
+/// consumer never trips it. One timer per stream, re-armed per read. (The event size cap is the reader's EventSizeLimitStream.)
 /// </summary>
 internal sealed class GuardedResponseStream : Stream
 {
-    /// <summary>The longest single line (one SSE event) accepted: far above any real chunk, and bounded.</summary>
-    internal const int MaxLineBytes = 32 * 1024 * 1024;
-
     private readonly Stream _inner;
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationToken _callerToken;
@@ -22,7 +19,6 @@ internal sealed class GuardedResponseStream : Stream
     private readonly HttpStatusCode _status;
     private readonly string? _requestId;
     private readonly string _apiKey;
-    private long _lineBytes;
     private volatile bool _timedOut;
 
     public GuardedResponseStream(Stream inner, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken callerToken, HttpStatusCode status, string? requestId, string apiKey)
@@ -50,7 +46,7 @@ internal sealed class GuardedResponseStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_timedOut)
         {
@@ -71,37 +67,25 @@ internal sealed class GuardedResponseStream : Stream
             _timer!.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
         }
 
-        int read;
+        ValueTask<int> pending;
         try
         {
-            read = await _inner.ReadAsync(buffer, token).ConfigureAwait(false);
+            pending = _inner.ReadAsync(buffer, token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
+        catch (Exception ex) when (IsReadFailure(ex))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            _callerToken.ThrowIfCancellationRequested();
-            if (_timedOut)
-            {
-                throw IdleTimeout(ex);
-            }
-
-            if (ex is OperationCanceledException)
-            {
-                throw;
-            }
-
-            throw new QwenApiException(
-                ErrorResponseMapper.Redact($"The connection was cut while the reply was streaming: {ex.Message}", _apiKey),
-                _status, null, null, null, _requestId, ex);
+            Disarm(perRead);
+            throw Translate(ex, cancellationToken);
         }
-        finally
+
+        if (pending.IsCompletedSuccessfully)
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            perRead?.Dispose();
+            // Data already buffered by the connection: no state machine, no allocation.
+            Disarm(perRead);
+            return pending;
         }
 
-        CountLine(buffer.Span[..read]);
-        return read;
+        return AwaitReadAsync(pending, perRead, cancellationToken);
     }
 
     public override int Read(byte[] buffer, int offset, int count) =>
@@ -132,16 +116,52 @@ internal sealed class GuardedResponseStream : Stream
         base.Dispose(disposing);
     }
 
-    private void CountLine(ReadOnlySpan<byte> chunk)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> pending, CancellationTokenSource? perRead, CancellationToken cancellationToken)
     {
-        var lastNewLine = chunk.LastIndexOfAny((byte)'\n', (byte)'\r');
-        _lineBytes = lastNewLine >= 0 ? chunk.Length - lastNewLine - 1 : _lineBytes + chunk.Length;
-        if (_lineBytes > MaxLineBytes)
+        try
         {
-            throw new QwenApiException(
-                $"The service sent a stream event longer than {MaxLineBytes / (1024 * 1024)} MiB; the stream was abandoned rather than buffered without end.",
-                _status, null, null, null, _requestId);
+            return await pending.ConfigureAwait(false);
         }
+        catch (Exception ex) when (IsReadFailure(ex))
+        {
+            throw Translate(ex, cancellationToken);
+        }
+        finally
+        {
+            Disarm(perRead);
+        }
+    }
+
+    private static bool IsReadFailure(Exception ex) => ex is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException;
+
+    /// <summary>The caller's cancellation stays an <see cref="OperationCanceledException"/>; the idle timer becomes a timeout; a broken connection a <see cref="QwenApiException"/>.</summary>
+    private Exception Translate(Exception ex, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested || _callerToken.IsCancellationRequested)
+        {
+            return ex as OperationCanceledException ?? new OperationCanceledException(ex.Message, ex, cancellationToken.IsCancellationRequested ? cancellationToken : _callerToken);
+        }
+
+        if (_timedOut)
+        {
+            return IdleTimeout(ex);
+        }
+
+        if (ex is OperationCanceledException)
+        {
+            return ex;
+        }
+
+        return new QwenApiException(
+            ErrorResponseMapper.Redact($"The connection was cut while the reply was streaming: {ex.Message}", _apiKey),
+            _status, null, null, null, _requestId, ex);
+    }
+
+    private void Disarm(CancellationTokenSource? perRead)
+    {
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        perRead?.Dispose();
     }
 
     private TimeoutException IdleTimeout(Exception? inner) =>

@@ -199,7 +199,9 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     [Fact]
     public async Task Fault_CutAfterEventsEndsTheStreamWithoutDone()
     {
-        _emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 3 });
+        // The pause lets the events reach the client before the reset; a reset that wins the race looks like a failure
+        // before any response, which the client (rightly) retries, and the retry would get a whole reply.
+        _emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 3, DelayBetweenEvents = TimeSpan.FromMilliseconds(100) });
         using var client = _emulator.CreateChatClient();
         var received = new StringBuilder();
         await Assert.ThrowsAnyAsync<Exception>(async () =>
