@@ -222,11 +222,14 @@ internal sealed class ChatCompletionsHandler
             {
                 var error = reply.ErrorEvent ?? new EmulatorError("internal_error", "An internal error has occured, please try again later or contact service support.", "internal_error");
                 await WriteEventAsync(response, CompletionWriter.ErrorBody(error, recorded.RequestId), cancellationToken).ConfigureAwait(false);
+                await response.CompleteAsync().ConfigureAwait(false);
                 return;
             }
 
             if (i == events.Count)
             {
+                // End the chunked body with the last event, so the client's connection goes back to its pool at once.
+                await response.CompleteAsync().ConfigureAwait(false);
                 break;
             }
 

@@ -4,7 +4,12 @@ using System.Text;
 
 namespace Qwen.Extensions.AI.IntegrationTests.Examples;
 
+/// <summary>Child processes are CPU-heavy on small CI machines: run them alone, not alongside timing-sensitive tests.</summary>
+[CollectionDefinition(nameof(ExampleProcesses), DisableParallelization = true)]
+public sealed class ExampleProcesses;
+
 /// <summary>Every example runs offline (no DASHSCOPE_API_KEY) against its in-process emulator and prints what it promises.</summary>
+[Collection(nameof(ExampleProcesses))]
 public sealed class ExamplesRunOfflineTests
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
