@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Qwen.Extensions.AI;
 
@@ -89,7 +90,7 @@ public static class QwenChatClientServiceCollectionExtensions
         IChatClient Create(IServiceProvider sp)
         {
             var options = sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name);
-            options.LoggerFactory ??= sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>();
+            options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
             var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(name);
             return CreateClient(options, httpClient, serviceKey, source);
         }
@@ -101,7 +102,7 @@ public static class QwenChatClientServiceCollectionExtensions
 
     private static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
     {
-        builder.Bind(section);
+        builder.Configure(o => QwenOptionsBinder.Bind(section, o));
         if (configure is not null)
         {
             builder.Configure(configure);

@@ -60,7 +60,10 @@ public sealed record EmulatorReply
     /// <summary>Gets a pause before the response headers are sent.</summary>
     public TimeSpan DelayBeforeHeaders { get; init; }
 
-    /// <summary>Gets a pause between streamed events; <see langword="null"/> uses <see cref="QwenEmulatorOptions.DelayBetweenEvents"/>.</summary>
+    /// <summary>
+    /// Gets a pause between streamed events; <see langword="null"/> uses <see cref="QwenEmulatorOptions.DelayBetweenEvents"/>.
+    /// For a non-streaming reply cut by <see cref="CutAfterEvents"/>, the pause between the first half of the body and the cut.
+    /// </summary>
     public TimeSpan? DelayBetweenEvents { get; init; }
 
     /// <summary>

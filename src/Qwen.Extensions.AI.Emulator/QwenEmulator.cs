@@ -28,6 +28,7 @@ public sealed class QwenEmulator : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly Queue<EmulatorReply> _script = new();
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stopping = new();
     private int _openConnections;
     private int _totalConnections;
     private int _disposed;
@@ -57,7 +58,7 @@ public sealed class QwenEmulator : IAsyncDisposable
             }));
         });
         _app = builder.Build();
-        var handler = new ChatCompletionsHandler(this, options);
+        var handler = new ChatCompletionsHandler(this, options, _stopping.Token);
         _app.Run(handler.HandleAsync);
         Endpoint = null!;
         BaseAddress = null!;
@@ -195,8 +196,13 @@ public sealed class QwenEmulator : IAsyncDisposable
     /// <summary>Creates a <see cref="QwenChatClient"/> bound to this emulator's endpoint and key.</summary>
     /// <param name="model">The default model, or <see langword="null"/> for <see cref="QwenEmulatorOptions.DefaultModelId"/>.</param>
     /// <returns>A client the caller disposes.</returns>
-    public QwenChatClient CreateChatClient(string? model = null) =>
-        new(new QwenClientOptions { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = model ?? _options.DefaultModelId });
+    public QwenChatClient CreateChatClient(string? model = null) => new(CreateClientOptions(model));
+
+    /// <summary>Creates <see cref="QwenClientOptions"/> bound to this emulator's endpoint and key, to adjust (logging, retries) or register in DI.</summary>
+    /// <param name="model">The default model, or <see langword="null"/> for <see cref="QwenEmulatorOptions.DefaultModelId"/>.</param>
+    /// <returns>New options.</returns>
+    public QwenClientOptions CreateClientOptions(string? model = null) =>
+        new() { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = model ?? _options.DefaultModelId };
 
     /// <summary>Stops the server.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
@@ -207,6 +213,7 @@ public sealed class QwenEmulator : IAsyncDisposable
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -215,6 +222,7 @@ public sealed class QwenEmulator : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync().ConfigureAwait(false);
+            _stopping.Dispose();
         }
     }
 

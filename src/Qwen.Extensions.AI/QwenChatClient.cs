@@ -13,6 +13,9 @@ namespace Qwen.Extensions.AI;
 /// Thread-safe; create one per endpoint and key and reuse it. Qwen extras (<c>enable_thinking</c>, <c>thinking_budget</c>,
 /// <c>enable_search</c>, ...) go in <see cref="ChatOptions.AdditionalProperties"/> by wire name (see <see cref="QwenPropertyNames"/>).
 /// Stream-only models are served by <see cref="GetResponseAsync"/> too: it streams under the hood and aggregates.
+/// Transient failures (408, 429 rate limits, 5xx, a connection lost before any response) are retried with backoff, and every
+/// wait is bounded; see <see cref="QwenClientOptions.MaxRetries"/> and the timeouts there. Failures surface as
+/// <see cref="QwenApiException"/>, timeouts as <see cref="TimeoutException"/>, cancellation as <see cref="OperationCanceledException"/>.
 /// </remarks>
 public sealed class QwenChatClient : IChatClient
 {
@@ -135,6 +138,7 @@ public sealed class QwenChatClient : IChatClient
     }
 
     // Sends when enumeration starts; the answer (its connection) and the pooled body are released when it ends or is abandoned.
+    // Exceptions the mappers raise from a malformed event (dates, base64, ...) surface as a malformed-payload QwenApiException.
     private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, CancellationToken cancellationToken) =>
         StreamingResponseReader.SendAndReadAsync(ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, includeReasoning, cancellationToken);
 
@@ -151,13 +155,12 @@ public sealed class QwenChatClient : IChatClient
         try
         {
             CompletionJsonReader.Read(bytes, frame);
+            return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
         {
             throw ErrorResponseMapper.Malformed("response body", ex, status, requestId);
         }
-
-        return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
     }
 
     private PooledBufferWriter BuildBody(IList<ChatMessage> history, ChatOptions? options, string model, bool stream)

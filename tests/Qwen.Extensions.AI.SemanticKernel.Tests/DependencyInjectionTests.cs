@@ -9,9 +9,9 @@ namespace Qwen.Extensions.AI.SemanticKernel.Tests;
 /// <summary>AddQwenChatClient: configuration binding, keyed clients, IHttpClientFactory handlers, MEAI middleware.</summary>
 public sealed class DependencyInjectionTests : IAsyncLifetime
 {
-    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private EmulatorServer _server = null!;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync() => _server = await EmulatorServer.StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -27,15 +27,16 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
     public async Task Configuration_section_is_bound_to_key_endpoint_and_model()
     {
         var services = new ServiceCollection();
-        services.AddQwenChatClient(Configuration("Qwen", "qwen-plus", "sk-from-config").GetSection("Qwen"));
+        services.AddQwenChatClient(Configuration("Qwen", "qwen-plus").GetSection("Qwen"));
         await using var provider = services.BuildServiceProvider();
+        _server.Enqueue(Reply.Text("ok"));
 
         var client = provider.GetRequiredService<IChatClient>();
         var response = await client.GetResponseAsync("Hi");
 
         Assert.Equal("ok", response.Text);
         Assert.Equal("qwen-plus", _server.Requests.Single().GetProperty("model").GetString());
-        Assert.Equal("Bearer sk-from-config", _server.Authorizations.Single());
+        Assert.Equal("Bearer " + _server.ApiKey, _server.Authorizations.Single());
         Assert.Equal("qwen", client.GetService<ChatClientMetadata>()!.ProviderName);
     }
 

@@ -8,13 +8,13 @@ namespace Qwen.Extensions.AI.SemanticKernel.Tests;
 /// <summary>Typed settings, ExtensionData and prompt-template JSON reach the wire with the JSON types the service expects.</summary>
 public sealed class ExecutionSettingsTests : IAsyncLifetime
 {
-    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private EmulatorServer _server = null!;
     private Kernel _kernel = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        _server = await EmulatorServer.StartAsync();
         _kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen-plus", _server.ApiKey, _server.Endpoint).Build();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

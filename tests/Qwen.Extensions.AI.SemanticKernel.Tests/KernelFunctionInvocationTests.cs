@@ -8,18 +8,18 @@ namespace Qwen.Extensions.AI.SemanticKernel.Tests;
 /// <summary>AddQwenChatCompletion wires SK's function invocation: Auto/Required/None and filters, streaming and not.</summary>
 public sealed class KernelFunctionInvocationTests : IAsyncLifetime
 {
-    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private EmulatorServer _server = null!;
     private readonly WeatherPlugin _weather = new();
     private readonly AlertsPlugin _alerts = new();
     private Kernel _kernel = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        _server = await EmulatorServer.StartAsync();
         var builder = Kernel.CreateBuilder().AddQwenChatCompletion("qwen-plus", _server.ApiKey, _server.Endpoint);
         builder.Plugins.AddFromObject(_weather, "Weather");
         builder.Plugins.AddFromObject(_alerts, "Alerts");
         _kernel = builder.Build();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -82,6 +82,30 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
         var tool = _server.Requests[0].GetProperty("tools").EnumerateArray().Single(t => t.GetProperty("function").GetProperty("name").GetString() == "Alerts_Subscribe");
         var properties = tool.GetProperty("function").GetProperty("parameters").GetProperty("properties");
         Assert.Equal("string", properties.GetProperty("condition").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_prompt_template_JSON_config_with_function_choice_behavior_and_Qwen_settings_invokes_the_function()
+    {
+        var function = KernelFunctionFactory.CreateFromPrompt(PromptTemplateConfig.FromJson("""
+            {
+              "name": "Forecast",
+              "template": "What is the forecast for {{$city}}?",
+              "execution_settings": {
+                "default": { "function_choice_behavior": { "type": "auto" }, "enable_thinking": false, "top_k": 10 }
+              }
+            }
+            """));
+        _server.Enqueue(Reply.Call("Weather_GetForecast", """{"city":"Chengdu","days":4}"""), Reply.Text("Cloudy."));
+
+        var result = await _kernel.InvokeAsync(function, new KernelArguments { ["city"] = "Chengdu" });
+
+        Assert.Equal("Cloudy.", result.ToString());
+        Assert.Equal([("Chengdu", 4)], _weather.Calls);
+        var first = _server.Requests[0];
+        Assert.Equal("auto", first.GetProperty("tool_choice").GetString());
+        Assert.Equal(JsonValueKind.False, first.GetProperty("enable_thinking").ValueKind);
+        Assert.Equal("10", first.GetProperty("top_k").GetRawText());
     }
 
     [Fact]

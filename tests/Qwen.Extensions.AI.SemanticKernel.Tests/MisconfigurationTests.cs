@@ -89,4 +89,38 @@ public sealed class MisconfigurationTests
         Assert.Contains("'fast'", ex.Message);
         Assert.DoesNotContain("sk-secret-value", ex.Message);
     }
+
+    [Theory]
+    [InlineData("Qwen:ApiKeyy", "sk-x", "'Qwen:ApiKeyy' is not a Qwen client setting")]
+    [InlineData("Qwen:RequestTimeout", "soon", "'Qwen:RequestTimeout' must be a time span")]
+    [InlineData("Qwen:AllowInsecureHttp", "yes", "'Qwen:AllowInsecureHttp' must be true or false")]
+    public void DI_configuration_with_a_misspelt_or_unparsable_setting_names_its_path(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test", [key] = value }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void DI_configuration_binds_timeouts_and_retries()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Qwen:apikey"] = "sk-test", ["Qwen:MaxRetries"] = "5", ["Qwen:RequestTimeout"] = "00:02:00", ["Qwen:Fast:ApiKey"] = "nested sections are skipped",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<QwenClientOptions>>().Get(QwenChatClientServiceCollectionExtensions.DefaultHttpClientName);
+
+        Assert.Equal("sk-test", options.ApiKey);
+        Assert.Equal(5, options.MaxRetries);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.RequestTimeout);
+    }
 }

@@ -7,13 +7,13 @@ namespace Qwen.Extensions.AI.SemanticKernel.Tests;
 /// <summary>SK drops MEAI's TextReasoningContent; the Qwen registration puts reasoning in Metadata and ReasoningContent items.</summary>
 public sealed class ReasoningTests : IAsyncLifetime
 {
-    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private EmulatorServer _server = null!;
     private Kernel _kernel = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        _server = await EmulatorServer.StartAsync();
         _kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen3-max", _server.ApiKey, _server.Endpoint).Build();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -83,5 +83,20 @@ public sealed class ReasoningTests : IAsyncLifetime
         // Within the loop the reasoning is echoed back to the service, as newer models need.
         var assistant = _server.Requests[1].GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "assistant");
         Assert.Equal("I need the forecast.", assistant.GetProperty("reasoning_content").GetString());
+    }
+
+    [Fact]
+    public async Task Non_streaming_thinking_on_an_open_source_Qwen3_model_works_through_SK_semantic_kernel_issue_12307()
+    {
+        // The service answers a non-streaming call with enable_thinking on such models with HTTP 400 "parameter.enable_thinking
+        // must be set to false for non-streaming calls"; the client streams and aggregates instead, so SK callers never see it.
+        // No scripted reply: the emulator's default behaviour enforces the rule and thinks when thinking is on.
+        var settings = new QwenPromptExecutionSettings { ModelId = "qwen3-32b", EnableThinking = true };
+
+        var message = await _kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync(Ask(), settings, _kernel);
+
+        Assert.False(string.IsNullOrWhiteSpace(message.Content));
+        Assert.False(string.IsNullOrWhiteSpace((string?)message.Metadata![QwenMetadataKeys.Reasoning]));
+        Assert.Equal([false, true], _server.Requests.Select(r => r.TryGetProperty("stream", out var s) && s.GetBoolean()));
     }
 }

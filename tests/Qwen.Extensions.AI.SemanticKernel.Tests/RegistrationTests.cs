@@ -10,9 +10,9 @@ namespace Qwen.Extensions.AI.SemanticKernel.Tests;
 /// <summary>What AddQwenChatCompletion registers, keyed by service id, through the kernel builder and the service collection.</summary>
 public sealed class RegistrationTests : IAsyncLifetime
 {
-    private readonly FakeQwenServer _server = FakeQwenServer.Start();
+    private EmulatorServer _server = null!;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync() => _server = await EmulatorServer.StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -41,6 +41,7 @@ public sealed class RegistrationTests : IAsyncLifetime
 
         var chatClient = provider.GetRequiredService<IChatClient>();
         var kernel = provider.GetRequiredService<Kernel>();
+        _server.Enqueue(Reply.Text("ok"));
         var result = await kernel.InvokePromptAsync("Hi");
 
         Assert.Equal("ok", result.ToString());

@@ -115,6 +115,25 @@ public sealed class QwenChatClientTests
 
     [Theory]
     [MemberData(nameof(BothPaths))]
+    public async Task MediaInASystemMessageIsRefused(bool streaming)
+    {
+        var ex = await RefusedBeforeAnyRequestAsync<NotSupportedException>(
+            [new(ChatRole.System, [new UriContent("https://example.com/a.png", "image/png")]), new(ChatRole.User, "Hi")], null, streaming);
+        Assert.Contains("messages[0]", ex.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public async Task TextInAToolMessageIsRefused(bool streaming)
+    {
+        var ex = await RefusedBeforeAnyRequestAsync<NotSupportedException>(
+            [new(ChatRole.User, "Hi"), new(ChatRole.Tool, "a bare tool text")], null, streaming);
+        Assert.Contains("messages[1]", ex.Message);
+        Assert.Contains(nameof(TextContent), ex.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
     public async Task AnUnknownRoleIsRefusedNamingIt(bool streaming)
     {
         var ex = await RefusedBeforeAnyRequestAsync<NotSupportedException>([new(new ChatRole("developer"), "Hi")], null, streaming);

@@ -89,7 +89,7 @@ public sealed class StreamOnlyFallbackTests
         var handler = new VerbatimHttpHandler(
             StreamOnlyRejection(),
             CannedResponse.Error(HttpStatusCode.TooManyRequests, "limit_requests", "limit_requests", "Requests rate limit exceeded, please try again later."));
-        using var client = Create(handler);
+        using var client = CreateWithoutRetries(handler);
 
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qwq-plus" }));
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);

@@ -11,7 +11,9 @@ internal static partial class DefaultResponder
 {
     public const string Haiku = "Quiet loopback port,\nrequests arrive and depart,\nanswers bloom offline.";
 
-    public const string SelfIntroduction = "I am Qwen, a large language model developed by Alibaba Cloud. I can answer questions, write text, call tools and reason step by step.";
+    public const string SeaHaiku = "Waves fold into foam,\nsalt wind carries gull voices,\nthe tide keeps its time.";
+
+    public const string SelfIntroduction = "I am Qwen, a large language model developed by Alibaba Cloud, here to answer questions, write text, call tools and reason step by step.";
 
     private static readonly Dictionary<string, string> Capitals = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -42,7 +44,7 @@ internal static partial class DefaultResponder
         }
         else if (facts.ResponseFormatType == "json_schema" && facts.ResponseSchema is { } schema)
         {
-            content = new SchemaInstanceWriter(schema, new PromptValues(prompt), allProperties: true).Write();
+            content = new SchemaInstanceWriter(schema, new PromptValues(prompt), allProperties: true, () => Answer(facts, prompt)).Write();
             reasoning = $"The user wants JSON matching the given schema for: \"{Shorten(prompt)}\".";
         }
         else if (facts.ResponseFormatType == "json_object")
@@ -118,7 +120,7 @@ internal static partial class DefaultResponder
 
         if (lower.Contains("haiku", StringComparison.Ordinal) || lower.Contains("poem", StringComparison.Ordinal))
         {
-            return Haiku;
+            return lower.Contains("sea", StringComparison.Ordinal) || lower.Contains("ocean", StringComparison.Ordinal) ? SeaHaiku : Haiku;
         }
 
         if (lower.Contains("capital", StringComparison.Ordinal))

@@ -76,7 +76,8 @@ internal sealed partial class PromptValues
     /// <summary>Gets the result of the first <c>a op b</c> in the prompt, if any.</summary>
     public (double A, string Op, double B, double Result)? Computed { get; }
 
-    public bool IsNegative => NegativeWord().IsMatch(Prompt);
+    /// <summary>Gets a value indicating whether the prompt is negative ("not", "false", ...), ignoring choices such as "true or false".</summary>
+    public bool IsNegative => NegativeWord().IsMatch(Choice().Replace(Prompt, " "));
 
     public static bool IsStopWord(string word) => StopWords.Contains(word);
 
@@ -193,7 +194,7 @@ internal sealed partial class PromptValues
     [GeneratedRegex(@"\b[A-Z][\p{L}\-]*(?:\s+[A-Z][\p{L}\-]*)*", RegexOptions.CultureInvariant)]
     private static partial Regex ProperNoun();
 
-    [GeneratedRegex(@"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w.])-?\d+(?:\.\d+)?(?!\w|\.\d)", RegexOptions.CultureInvariant)]
     private static partial Regex Number();
 
     [GeneratedRegex(@"(-?\d+(?:\.\d+)?)\s*(\+|-|\*|×|÷|/|x|plus|minus|times|divided by)\s*(-?\d+(?:\.\d+)?)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
@@ -204,6 +205,9 @@ internal sealed partial class PromptValues
 
     [GeneratedRegex(@"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", RegexOptions.CultureInvariant)]
     private static partial Regex IdentifierPart();
+
+    [GeneratedRegex(@"\b(true or false|false or true|yes or no|no or yes)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex Choice();
 
     [GeneratedRegex(@"\b(not|no|false|never|isn't|aren't|don't|doesn't)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex NegativeWord();

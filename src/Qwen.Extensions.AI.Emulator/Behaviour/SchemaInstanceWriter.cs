@@ -12,15 +12,18 @@ internal sealed class SchemaInstanceWriter
     private readonly JsonElement _root;
     private readonly PromptValues _values;
     private readonly bool _allProperties;
+    private readonly Func<string>? _freeText;
 
     /// <param name="root">The schema (the root for <c>$ref</c>).</param>
     /// <param name="values">Where values come from.</param>
     /// <param name="allProperties">Write optional properties too (structured output); otherwise only required ones and those the prompt names (tool arguments).</param>
-    public SchemaInstanceWriter(JsonElement root, PromptValues values, bool allProperties)
+    /// <param name="freeText">The plain answer, used for a free-form string wrapped as <c>{"data": ...}</c> (MEAI's wrapper for non-object results).</param>
+    public SchemaInstanceWriter(JsonElement root, PromptValues values, bool allProperties, Func<string>? freeText = null)
     {
         _root = root;
         _values = values;
         _allProperties = allProperties;
+        _freeText = freeText;
     }
 
     public string Write()
@@ -186,6 +189,7 @@ internal sealed class SchemaInstanceWriter
             "uri" or "url" => FirstUrl() ?? "https://example.com/",
             "email" => FirstEmail() ?? "user@example.com",
             _ when pattern is not null && pattern.Contains(@"\d{2}:\d{2}:\d{2}", StringComparison.Ordinal) => "01:00:00",
+            _ when name == "data" && _freeText is not null => _freeText(),
             _ => _values.NextString(name),
         };
         var maxLength = schema.TryGetProperty("maxLength", out var ml) && ml.TryGetInt32(out var m) ? m : int.MaxValue;

@@ -9,6 +9,8 @@ internal sealed class ChatCompletionsHandler
 {
     public const string ChatCompletionsPath = "/compatible-mode/v1/chat/completions";
 
+    private static readonly TimeSpan CutGrace = TimeSpan.FromMilliseconds(100);
+
     private const long MaxBodyBytes = 128L * 1024 * 1024;
 
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
@@ -20,16 +22,22 @@ internal sealed class ChatCompletionsHandler
     private readonly QwenEmulatorOptions _options;
     private readonly PrefixCache _cache = new();
 
-    public ChatCompletionsHandler(QwenEmulator emulator, QwenEmulatorOptions options)
+    private readonly CancellationToken _stopping;
+
+    public ChatCompletionsHandler(QwenEmulator emulator, QwenEmulatorOptions options, CancellationToken stopping)
     {
         _emulator = emulator;
         _options = options;
+        _stopping = stopping;
     }
 
     public async Task HandleAsync(HttpContext context)
     {
         var requestId = Guid.NewGuid().ToString();
-        var cancellationToken = context.RequestAborted;
+
+        // Delays and streams end when the client goes away or the emulator is disposed, whichever comes first.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
+        var cancellationToken = linked.Token;
         var body = await ReadBodyAsync(context.Request, cancellationToken).ConfigureAwait(false);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body, requestId);
@@ -54,7 +62,13 @@ internal sealed class ChatCompletionsHandler
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away; nothing to answer.
+            // The client went away or the emulator is stopping; nothing more to answer.
+            context.Abort();
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            // A failure of the emulator itself (or of a Responder) is reported, not swallowed into an empty 500.
+            await WriteErrorAsync(context, 500, new EmulatorError("internal_error", "The Qwen emulator failed: " + ex.Message, "internal_error"), requestId).ConfigureAwait(false);
         }
         finally
         {
@@ -104,7 +118,7 @@ internal sealed class ChatCompletionsHandler
         {
             response.StatusCode = reply.StatusCode;
             response.ContentType = reply.ContentType;
-            await WriteBodyAsync(context, raw, reply.CutAfterEvents, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(context, raw, reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -141,7 +155,7 @@ internal sealed class ChatCompletionsHandler
         if (facts?.Stream != true)
         {
             response.ContentType = "application/json";
-            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage), reply.CutAfterEvents, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage), reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -192,7 +206,9 @@ internal sealed class ChatCompletionsHandler
         {
             if (reply.CutAfterEvents == i)
             {
+                // Let the events already written reach the client before the reset, so "after N events" is deterministic.
                 await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(CutGrace, cancellationToken).ConfigureAwait(false);
                 context.Abort();
                 return;
             }
@@ -206,11 +222,14 @@ internal sealed class ChatCompletionsHandler
             {
                 var error = reply.ErrorEvent ?? new EmulatorError("internal_error", "An internal error has occured, please try again later or contact service support.", "internal_error");
                 await WriteEventAsync(response, CompletionWriter.ErrorBody(error, recorded.RequestId), cancellationToken).ConfigureAwait(false);
+                await response.CompleteAsync().ConfigureAwait(false);
                 return;
             }
 
             if (i == events.Count)
             {
+                // End the chunked body with the last event, so the client's connection goes back to its pool at once.
+                await response.CompleteAsync().ConfigureAwait(false);
                 break;
             }
 
@@ -231,13 +250,15 @@ internal sealed class ChatCompletionsHandler
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, CancellationToken cancellationToken)
+    private static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, TimeSpan? delayBeforeCut, CancellationToken cancellationToken)
     {
         if (cutAfter is > 0)
         {
             context.Response.ContentLength = body.Length;
             await context.Response.Body.WriteAsync(body[..(body.Length / 2)], cancellationToken).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Lets the client read the headers and the first half before the reset (which discards unread bytes).
+            await Task.Delay(delayBeforeCut is { } delay && delay > TimeSpan.Zero ? delay : CutGrace, cancellationToken).ConfigureAwait(false);
             context.Abort();
             return;
         }

@@ -10,8 +10,9 @@ internal static class QwenClientFactory
 {
     public static IChatClient CreatePipeline(IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, string? serviceId)
     {
-        var qwen = CreateClient(options, httpClient ?? services.GetService<HttpClient>(), serviceId);
         var loggerFactory = services.GetService<ILoggerFactory>();
+        options.LoggerFactory ??= loggerFactory;
+        var qwen = CreateClient(options, httpClient ?? services.GetService<HttpClient>(), serviceId);
         return qwen.AsBuilder()
             .Use(inner => new ReasoningMetadataChatClient(inner))
             .UseKernelFunctionInvocation(loggerFactory)

@@ -77,6 +77,14 @@ internal static class ErrorResponseMapper
         }
     }
 
+    /// <summary>
+    /// Whether an exception from reading or mapping an answer means the payload broke the protocol (bad JSON, a wrong type, a value
+    /// out of range such as a <c>created</c> beyond year 9999, bad base64). Bugs (null references, bad indexes or casts) are not masked.
+    /// </summary>
+    public static bool IsMalformedPayload(Exception ex) =>
+        ex is JsonException or FormatException or ArgumentException or OverflowException
+        || (ex is InvalidOperationException && ex is not ObjectDisposedException);
+
     /// <summary>A body or event that could not be read as the protocol says.</summary>
     public static QwenApiException Malformed(string what, Exception inner, HttpStatusCode? status, string? requestId) =>
         new($"The service sent a malformed {what}: {inner.Message}", status, null, null, null, requestId, inner);

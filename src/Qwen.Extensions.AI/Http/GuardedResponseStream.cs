@@ -1,19 +1,16 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
 /// The body of a streaming answer, guarded: a read that waits longer than <see cref="QwenClientOptions.StreamingIdleTimeout"/>
 /// becomes a <see cref="TimeoutException"/> naming that option; a connection cut mid-stream becomes a
-/// <see cref="QwenApiException"/> with the status and request id; a line longer than <see cref="MaxLineBytes"/> (a hostile or
-/// broken server) is refused instead of buffered without end. The idle clock runs only while a read is waiting, so a slow
-/// consumer never trips it. One timer per stream, re-armed per read.
+/// <see cref="QwenApiException"/> with the status and request id. The idle clock runs only while a read is waiting, so a slow
+/// consumer never trips it. One timer per stream, re-armed per read. (The event size cap is the reader's EventSizeLimitStream.)
 /// </summary>
 internal sealed class GuardedResponseStream : Stream
 {
-    /// <summary>The longest single line (one SSE event) accepted: far above any real chunk, and bounded.</summary>
-    internal const int MaxLineBytes = 32 * 1024 * 1024;
-
     private readonly Stream _inner;
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationToken _callerToken;
@@ -22,7 +19,6 @@ internal sealed class GuardedResponseStream : Stream
     private readonly HttpStatusCode _status;
     private readonly string? _requestId;
     private readonly string _apiKey;
-    private long _lineBytes;
     private volatile bool _timedOut;
 
     public GuardedResponseStream(Stream inner, TimeSpan idleTimeout, TimeProvider timeProvider, CancellationToken callerToken, HttpStatusCode status, string? requestId, string apiKey)
@@ -52,35 +48,6 @@ internal sealed class GuardedResponseStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // Hot path: data the connection already buffered, read with the caller's own token (what SseParser does), comes back
-        // synchronously and waited for nothing, so it needs no idle timer, no per-read token source and no async state machine.
-        if (!_timedOut && (_linked is null || !cancellationToken.CanBeCanceled || cancellationToken == _callerToken))
-        {
-            ValueTask<int> pending;
-            try
-            {
-                pending = _inner.ReadAsync(buffer, _linked?.Token ?? cancellationToken);
-            }
-            catch (Exception ex)
-            {
-                pending = ValueTask.FromException<int>(ex);
-            }
-
-            if (pending.IsCompletedSuccessfully)
-            {
-                var read = pending.Result;
-                CountLine(buffer.Span[..read]);
-                return new ValueTask<int>(read);
-            }
-
-            return ReadCoreAsync(buffer, pending, cancellationToken);
-        }
-
-        return ReadCoreAsync(buffer, null, cancellationToken);
-    }
-
-    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, ValueTask<int>? started, CancellationToken cancellationToken)
-    {
         if (_timedOut)
         {
             throw IdleTimeout(null);
@@ -91,58 +58,35 @@ internal sealed class GuardedResponseStream : Stream
         if (_linked is not null)
         {
             token = _linked.Token;
-            if (started is null && cancellationToken.CanBeCanceled && cancellationToken != _callerToken)
+            if (cancellationToken.CanBeCanceled && cancellationToken != _callerToken)
             {
                 perRead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _linked.Token);
                 token = perRead.Token;
             }
         }
 
-        int read;
-        var armed = false;
+        ValueTask<int> pending;
         try
         {
-            // Data the connection already buffered comes back synchronously and waited for nothing: the idle timer is armed
-            // only for a read that has to wait, which keeps two timer-queue updates off the per-event hot path.
-            var pending = started ?? _inner.ReadAsync(buffer, token);
-            if (!pending.IsCompleted && _timer is not null)
-            {
-                armed = true;
-                _timer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
-            }
-
-            read = await pending.ConfigureAwait(false);
+            pending = _inner.ReadAsync(buffer, token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
+        catch (Exception ex) when (IsReadFailure(ex))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            _callerToken.ThrowIfCancellationRequested();
-            if (_timedOut)
-            {
-                throw IdleTimeout(ex);
-            }
-
-            if (ex is OperationCanceledException)
-            {
-                throw;
-            }
-
-            throw new QwenApiException(
-                ErrorResponseMapper.Redact($"The connection was cut while the reply was streaming: {ex.Message}", _apiKey),
-                _status, null, null, null, _requestId, ex);
-        }
-        finally
-        {
-            if (armed)
-            {
-                _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
-
             perRead?.Dispose();
+            throw Translate(ex, cancellationToken);
         }
 
-        CountLine(buffer.Span[..read]);
-        return read;
+        if (pending.IsCompletedSuccessfully)
+        {
+            // Data already buffered by the connection waited for nothing: no idle timer (two timer-queue updates per event
+            // saved), no state machine, no allocation.
+            perRead?.Dispose();
+            return pending;
+        }
+
+        // Only a read that has to wait runs the idle clock; the timer can only cancel it through the linked token.
+        _timer?.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+        return AwaitReadAsync(pending, perRead, cancellationToken);
     }
 
     public override int Read(byte[] buffer, int offset, int count) =>
@@ -173,16 +117,52 @@ internal sealed class GuardedResponseStream : Stream
         base.Dispose(disposing);
     }
 
-    private void CountLine(ReadOnlySpan<byte> chunk)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> pending, CancellationTokenSource? perRead, CancellationToken cancellationToken)
     {
-        var lastNewLine = chunk.LastIndexOfAny((byte)'\n', (byte)'\r');
-        _lineBytes = lastNewLine >= 0 ? chunk.Length - lastNewLine - 1 : _lineBytes + chunk.Length;
-        if (_lineBytes > MaxLineBytes)
+        try
         {
-            throw new QwenApiException(
-                $"The service sent a stream event longer than {MaxLineBytes / (1024 * 1024)} MiB; the stream was abandoned rather than buffered without end.",
-                _status, null, null, null, _requestId);
+            return await pending.ConfigureAwait(false);
         }
+        catch (Exception ex) when (IsReadFailure(ex))
+        {
+            throw Translate(ex, cancellationToken);
+        }
+        finally
+        {
+            Disarm(perRead);
+        }
+    }
+
+    private static bool IsReadFailure(Exception ex) => ex is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException;
+
+    /// <summary>The caller's cancellation stays an <see cref="OperationCanceledException"/>; the idle timer becomes a timeout; a broken connection a <see cref="QwenApiException"/>.</summary>
+    private Exception Translate(Exception ex, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested || _callerToken.IsCancellationRequested)
+        {
+            return ex as OperationCanceledException ?? new OperationCanceledException(ex.Message, ex, cancellationToken.IsCancellationRequested ? cancellationToken : _callerToken);
+        }
+
+        if (_timedOut)
+        {
+            return IdleTimeout(ex);
+        }
+
+        if (ex is OperationCanceledException)
+        {
+            return ex;
+        }
+
+        return new QwenApiException(
+            ErrorResponseMapper.Redact($"The connection was cut while the reply was streaming: {ex.Message}", _apiKey),
+            _status, null, null, null, _requestId, ex);
+    }
+
+    private void Disarm(CancellationTokenSource? perRead)
+    {
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        perRead?.Dispose();
     }
 
     private TimeoutException IdleTimeout(Exception? inner) =>

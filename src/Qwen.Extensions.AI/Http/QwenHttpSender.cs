@@ -120,15 +120,15 @@ internal sealed class QwenHttpSender : IDisposable
 
             return new CompletionBody(bytes, response.StatusCode, requestId);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && deadline.Token.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
         {
-            throw deadline.Fired
-                ? TransportErrors.Timeout(nameof(QwenClientOptions.RequestTimeout), _requestTimeout, "got no complete answer", requestId, ex)
-                : TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex);
+            var translated = TranslateCancellation(ex, deadline, cancellationToken, nameof(QwenClientOptions.RequestTimeout), _requestTimeout, "got no complete answer", requestId);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
         }
     }
 
@@ -141,11 +141,15 @@ internal sealed class QwenHttpSender : IDisposable
             {
                 response = await SendCoreAsync(body, streaming: true, deadline.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
             {
-                throw deadline.Fired
-                    ? TransportErrors.Timeout(nameof(QwenClientOptions.StreamingHeadersTimeout), _headersTimeout, "got no response headers", null, ex)
-                    : TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex);
+                var translated = TranslateCancellation(ex, deadline, cancellationToken, nameof(QwenClientOptions.StreamingHeadersTimeout), _headersTimeout, "got no response headers", null);
+                if (ReferenceEquals(translated, ex))
+                {
+                    throw;
+                }
+
+                throw translated;
             }
         }
 
@@ -194,6 +198,26 @@ internal sealed class QwenHttpSender : IDisposable
         {
             throw await ErrorResponseMapper.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// An attempt ended by a cancellation (or by a connection torn down because of one): the caller's token stays an
+    /// <see cref="OperationCanceledException"/>; our timeout becomes a <see cref="TimeoutException"/> naming its option; any other
+    /// cancellation is the caller's <see cref="System.Net.Http.HttpClient.Timeout"/>. Anything else is rethrown as it is.
+    /// </summary>
+    private Exception TranslateCancellation(Exception ex, Deadline deadline, CancellationToken cancellationToken, string optionName, TimeSpan timeout, string what, string? requestId)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ex as OperationCanceledException ?? new OperationCanceledException("The Qwen request was cancelled.", ex, cancellationToken);
+        }
+
+        if (deadline.Fired)
+        {
+            return TransportErrors.Timeout(optionName, timeout, what, requestId, ex);
+        }
+
+        return ex is OperationCanceledException ? TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex) : ex;
     }
 
     private bool ShouldRetry(QwenApiException error, int retry, out TimeSpan delay)

@@ -45,6 +45,8 @@ internal sealed class StreamingResponseReader
     public IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, CancellationToken cancellationToken) =>
         new Updates(this, stream, null, null, cancellationToken);
 
+    private QwenApiException MalformedEvent(Exception ex) => ErrorResponseMapper.Malformed("stream event", ex, _status, _requestId);
+
     private QwenApiException StreamEndedEarly() => new(
         "The stream ended before 'data: [DONE]': the connection was closed or cut while the reply was still coming, so the reply is incomplete.",
         _status, null, null, null, _requestId);
@@ -128,6 +130,19 @@ internal sealed class StreamingResponseReader
         }
 
         public ValueTask<bool> MoveNextAsync()
+        {
+            try
+            {
+                return MoveNextCore();
+            }
+            catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+            {
+                // The reader wraps what it parses; this also covers what the mappers compute from it (dates, base64, ...).
+                throw _reader.MalformedEvent(ex);
+            }
+        }
+
+        private ValueTask<bool> MoveNextCore()
         {
             switch (_state)
             {
@@ -228,14 +243,21 @@ internal sealed class StreamingResponseReader
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> AwaitEventAsync(ValueTask<bool> next)
         {
-            while (true)
+            try
             {
-                if (Take(await next.ConfigureAwait(false)) is { } result)
+                while (true)
                 {
-                    return result;
-                }
+                    if (Take(await next.ConfigureAwait(false)) is { } result)
+                    {
+                        return result;
+                    }
 
-                next = _events!.MoveNextAsync();
+                    next = _events!.MoveNextAsync();
+                }
+            }
+            catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+            {
+                throw _reader.MalformedEvent(ex);
             }
         }
 

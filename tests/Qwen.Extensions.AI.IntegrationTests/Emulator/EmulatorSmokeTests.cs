@@ -199,14 +199,20 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     [Fact]
     public async Task Fault_CutAfterEventsEndsTheStreamWithoutDone()
     {
-        _emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 3 });
+        // The pause lets the events reach the client before the reset; a reset that wins the race looks like a failure
+        // before any response, which the client (rightly) retries, and the retry would get a whole reply.
+        _emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 3, DelayBetweenEvents = TimeSpan.FromMilliseconds(100) });
         using var client = _emulator.CreateChatClient();
+        var received = new StringBuilder();
         await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             await foreach (var update in client.GetStreamingResponseAsync("Write a haiku", cancellationToken: TestTimeout.Token))
             {
+                received.Append(update.Text);
             }
         });
+        Assert.Equal("Quiet loopback port,\nrequests arrive and ", received.ToString());
+        Assert.Single(_emulator.Requests);
     }
 
     [Fact]
@@ -260,6 +266,46 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
         }
 
         Assert.Equal(0, _emulator.OpenConnections);
+    }
+
+    [Fact]
+    public async Task ResponderFailure_IsReportedAs500InternalError()
+    {
+        _emulator.Responder = _ => throw new InvalidOperationException("boom");
+        using var response = await PostAsync("""{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("internal_error", json.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("boom", json.RootElement.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Dispose_EndsAStreamThatIsStillWaitingPromptly()
+    {
+        var emulator = await QwenEmulator.StartAsync();
+        emulator.Enqueue(EmulatorReply.Default() with { DelayBetweenEvents = TimeSpan.FromMinutes(5) });
+        using var client = emulator.CreateChatClient();
+        var streaming = Task.Run(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("Write a haiku", cancellationToken: TestTimeout.Token))
+            {
+            }
+        });
+        var deadline = DateTime.UtcNow + TestTimeout.Duration;
+        while (emulator.Requests.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(100);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await emulator.DisposeAsync();
+        var ex = await Record.ExceptionAsync(() => streaming);
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"dispose and stream end took {stopwatch.Elapsed}");
+        Assert.NotNull(ex);
+        Assert.IsNotType<OperationCanceledException>(ex);
     }
 
     private async Task<string> RawStreamAsync(EmulatorReply reply)

@@ -12,8 +12,9 @@ public sealed class ErrorMappingTests
 
     private static async Task<QwenApiException> FailAsync(CannedResponse canned, bool streaming)
     {
+        // Retries (429/5xx) are the reliability suite's subject; here one answer maps to one exception.
         var handler = new VerbatimHttpHandler(canned);
-        using var client = Create(handler);
+        using var client = CreateWithoutRetries(handler);
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => GetAsync(client, Hi(), null, streaming));
         Assert.Single(handler.Requests);
         return ex;
@@ -29,6 +30,10 @@ public sealed class ErrorMappingTests
             data.Add(429, "limit_requests", "limit_requests", "Requests rate limit exceeded, please try again later.", null, streaming);
             data.Add(404, "model_not_found", "invalid_request_error", "The model `qwen-plux` does not exist or you do not have access to it.", "model", streaming);
             data.Add(500, "internal_error", "internal_error", "An internal error has occured, please try again later or contact service support.", null, streaming);
+            data.Add(400, "data_inspection_failed", "data_inspection_failed", "Input data may contain inappropriate content.", null, streaming);
+            data.Add(400, "Arrearage", "Arrearage", "Access denied, please make sure your account is in good standing.", null, streaming);
+            data.Add(429, "insufficient_quota", "insufficient_quota", "You exceeded your current quota, please check your plan and billing details.", null, streaming);
+            data.Add(503, "ModelUnavailable", "ModelUnavailable", "Model is unavailable, please try again later.", null, streaming);
         }
 
         return data;

@@ -10,7 +10,11 @@ public static class TestClient
     public const string ApiKey = "sk-test-0123456789abcdef";
 
     public static QwenChatClient Create(VerbatimHttpHandler handler, string? defaultModelId = "qwen-plus") =>
-        new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = defaultModelId }, new HttpClient(handler));
+        new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = defaultModelId, MaxRetries = 0 }, new HttpClient(handler)); // Single exchanges; retries are tested in Reliability/
+
+    /// <summary>A client that sends each request once (MaxRetries = 0), for tests of how one error answer maps.</summary>
+    public static QwenChatClient CreateWithoutRetries(VerbatimHttpHandler handler) =>
+        new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 }, new HttpClient(handler));
 
     /// <summary>Calls <see cref="IChatClient.GetResponseAsync"/>, or streams and aggregates, so one test body covers both paths.</summary>
     public static async Task<ChatResponse> GetAsync(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming)

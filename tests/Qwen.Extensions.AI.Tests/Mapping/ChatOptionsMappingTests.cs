@@ -181,6 +181,8 @@ public sealed class ChatOptionsMappingTests
     [InlineData("Medium", true, """{"enable_thinking":true,"thinking_budget":8192}""")]
     [InlineData("High", false, """{"enable_thinking":true}""")]
     [InlineData("High", true, """{"enable_thinking":true}""")]
+    [InlineData("ExtraHigh", false, """{"enable_thinking":true}""")]
+    [InlineData("ExtraHigh", true, """{"enable_thinking":true}""")]
     public Task ReasoningEffortMapsToEnableThinkingAndBudget(string effort, bool streaming, string wire) =>
         AssertBodyAsync(wire, new ChatOptions { Reasoning = new ReasoningOptions { Effort = Enum.Parse<ReasoningEffort>(effort) } }, streaming);
 

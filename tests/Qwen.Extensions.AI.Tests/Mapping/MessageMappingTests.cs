@@ -75,6 +75,33 @@ public sealed class MessageMappingTests
 
     [Theory]
     [MemberData(nameof(BothPaths))]
+    public Task VideoAsFrameListBecomesAVideoPartWithTheFramesInOrder(bool streaming) =>
+        AssertRequestAsync(
+            Fixture.Text("Requests/user-video-frames.json"),
+            [
+                new(ChatRole.User,
+                [
+                    new QwenVideoFramesContent(
+                    [
+                        new Uri("https://img.alicdn.com/imgextra/i3/O1CN01K3SgGo1eqmlUgeE9b_!!6000000003923-0-tps-3840-2160.jpg"),
+                        new Uri("https://img.alicdn.com/imgextra/i4/O1CN01BjZvwg1Y23CF5qIRB_!!6000000003000-0-tps-3840-2160.jpg"),
+                        new Uri("https://img.alicdn.com/imgextra/i4/O1CN01Ib0clU27vTgBdbVLQ_!!6000000007859-0-tps-3840-2160.jpg"),
+                    ]),
+                    new TextContent("Describe the process in this video."),
+                ]),
+            ],
+            new ChatOptions { ModelId = "qwen-vl-max" },
+            streaming);
+
+    [Fact]
+    public void VideoFramesMustBeAbsoluteAndAtLeastOne()
+    {
+        Assert.Throws<ArgumentException>("frames", () => new QwenVideoFramesContent([]));
+        Assert.Throws<ArgumentException>("frames", () => new QwenVideoFramesContent([new Uri("frame1.jpg", UriKind.Relative)]));
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
     public Task FunctionCallsAndResultsRoundTripAsToolCallsAndToolMessages(bool streaming) =>
         AssertRequestAsync(
             Fixture.Text("Requests/function-call-round-trip.json"),
@@ -84,6 +111,28 @@ public sealed class MessageMappingTests
                 [
                     new FunctionCallContent("call_hz", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Hangzhou" }),
                     new FunctionCallContent("call_sh", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Shanghai", ["days"] = 2 }),
+                ]),
+                new(ChatRole.Tool,
+                [
+                    new FunctionResultContent("call_hz", "Sunny, 25°C"),
+                    new FunctionResultContent("call_sh", JsonDocument.Parse("""{"sky":"rain","celsius":18}""").RootElement),
+                ]),
+                new(ChatRole.Assistant, "Hangzhou is sunny; Shanghai is rainy."),
+            ],
+            null,
+            streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task InformationalOnlyCallsMarkedByFunctionInvocationAreStillSentAsHistory(bool streaming) =>
+        AssertRequestAsync(
+            Fixture.Text("Requests/function-call-round-trip.json"),
+            [
+                new(ChatRole.User, "What is the weather in Hangzhou and Shanghai?"),
+                new(ChatRole.Assistant,
+                [
+                    new FunctionCallContent("call_hz", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Hangzhou" }) { InformationalOnly = true },
+                    new FunctionCallContent("call_sh", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Shanghai", ["days"] = 2 }) { InformationalOnly = true },
                 ]),
                 new(ChatRole.Tool,
                 [

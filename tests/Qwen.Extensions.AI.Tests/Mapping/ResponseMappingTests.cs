@@ -116,6 +116,22 @@ public sealed class ResponseMappingTests
     }
 
     [Fact]
+    public async Task SeedVisionSdkChunksWithSpacesAndNoCreatedAggregate()
+    {
+        // The page prints the chunks as the SDK returns them (JSON with spaces, no "created"); the middle ones are elided.
+        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/vision-sdk-chunks.sse")));
+        var response = await client.GetStreamingResponseAsync(Hi(), new ChatOptions { ModelId = "qwen-vl-plus" }).ToChatResponseAsync();
+
+        Assert.Equal("This.", response.Text);
+        Assert.Equal("chatcmpl-31042a05-c968-4fc6-ba28-c3aa471258dc", response.ResponseId);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Null(response.CreatedAt);
+        Assert.Equal(1259, response.Usage?.InputTokenCount);
+        Assert.Equal(230, response.Usage?.OutputTokenCount);
+        Assert.Equal(1489, response.Usage?.TotalTokenCount);
+    }
+
+    [Fact]
     public async Task SeedVisionStreamTokenDetailsMapCachedTokensAndAdditionalCountsAndSkipNulls()
     {
         using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/vision-token-details.sse")));

@@ -211,13 +211,25 @@ public sealed class StreamingQuirksTests
     }
 
     [Fact]
-    public async Task AConnectionResetMidStreamSurfacesAsAnException()
+    public async Task AConnectionResetMidStreamIsAQwenApiExceptionWrappingTheIOError()
     {
         var bytes = Fixture.Bytes("Streams/qwen-plus-with-usage.sse");
         var canned = new CannedResponse { Body = bytes, ContentType = "text/event-stream", ResetAfterBytes = bytes.Length / 2 };
+        canned.Headers["x-request-id"] = "reset-req-1";
         using var client = Create(new VerbatimHttpHandler(canned));
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync());
-        Assert.True(ex is IOException or QwenApiException or HttpRequestException, $"unexpected {ex.GetType()}");
+        var received = new List<ChatResponseUpdate>();
+        var ex = await Assert.ThrowsAsync<QwenApiException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(Hi()))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.NotEmpty(received);
+        Assert.IsType<IOException>(ex.InnerException);
+        Assert.Equal("reset-req-1", ex.RequestId);
+        Assert.DoesNotContain(ApiKey, ex.ToString());
     }
 
     [Fact]

@@ -117,6 +117,43 @@ public sealed class TimeoutTests
     }
 
     [Fact]
+    public async Task ConnectionTornDownByOurTimeout_IsStillReportedAsTheTimeout()
+    {
+        // A handler may surface its own cancellation as a broken connection rather than an OperationCanceledException.
+        var handler = new ScriptedHandler().Always(async (_, ct) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "The connection was aborted (scripted).", new IOException("aborted"));
+        });
+        using var client = TestClients.Create(handler, o => o.StreamingHeadersTimeout = Short);
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+
+        Assert.Contains("StreamingHeadersTimeout", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, handler.Requests);
+    }
+
+    [Fact]
+    public async Task OptionsChangedAfterConstruction_DoNotAffectTheClient()
+    {
+        var handler = new ScriptedHandler().ThenStatus(HttpStatusCode.ServiceUnavailable).ThenCompletion();
+        var options = new QwenClientOptions { ApiKey = Payloads.ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 };
+        using var client = new QwenChatClient(options, new HttpClient(handler));
+        options.MaxRetries = 5;
+
+        await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello));
+
+        Assert.Equal(1, handler.Requests);
+    }
+
+    [Fact]
     public void Defaults_Are330sPerAttemptAnd100sForStreamHeadersAndSilence()
     {
         var options = new QwenClientOptions();

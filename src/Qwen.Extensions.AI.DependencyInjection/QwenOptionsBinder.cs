@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Qwen.Extensions.AI;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Binds a configuration section to <see cref="QwenClientOptions"/> by hand: no reflection (trim- and AOT-safe), and a
+/// value that cannot be parsed, or a setting that does not exist, fails with the configuration path and what is expected.
+/// </summary>
+internal static class QwenOptionsBinder
+{
+    private static readonly string[] Supported =
+    [
+        nameof(QwenClientOptions.ApiKey), nameof(QwenClientOptions.Endpoint), nameof(QwenClientOptions.DefaultModelId),
+        nameof(QwenClientOptions.AllowInsecureHttp), nameof(QwenClientOptions.MaxRetries), nameof(QwenClientOptions.RetryBaseDelay),
+        nameof(QwenClientOptions.RequestTimeout), nameof(QwenClientOptions.StreamingHeadersTimeout), nameof(QwenClientOptions.StreamingIdleTimeout),
+    ];
+
+    public static void Bind(IConfiguration section, QwenClientOptions options)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (child.Value is null)
+            {
+                continue; // a nested section, such as "Qwen:Fast" next to "Qwen:ApiKey"
+            }
+
+            var value = child.Value;
+            switch (child.Key.ToUpperInvariant())
+            {
+                case "APIKEY":
+                    options.ApiKey = string.IsNullOrWhiteSpace(value) ? null : value;
+                    break;
+                case "ENDPOINT":
+                    options.Endpoint = Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out var uri)
+                        ? uri
+                        : throw Invalid(child, "an absolute URL such as " + QwenEndpoints.Singapore, showValue: true);
+                    break;
+                case "DEFAULTMODELID":
+                    options.DefaultModelId = string.IsNullOrWhiteSpace(value) ? null : value;
+                    break;
+                case "ALLOWINSECUREHTTP":
+                    options.AllowInsecureHttp = bool.TryParse(value, out var b) ? b : throw Invalid(child, "true or false", showValue: true);
+                    break;
+                case "MAXRETRIES":
+                    options.MaxRetries = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Invalid(child, "a whole number", showValue: true);
+                    break;
+                case "RETRYBASEDELAY":
+                    options.RetryBaseDelay = ToTimeSpan(child);
+                    break;
+                case "REQUESTTIMEOUT":
+                    options.RequestTimeout = ToTimeSpan(child);
+                    break;
+                case "STREAMINGHEADERSTIMEOUT":
+                    options.StreamingHeadersTimeout = ToTimeSpan(child);
+                    break;
+                case "STREAMINGIDLETIMEOUT":
+                    options.StreamingIdleTimeout = ToTimeSpan(child);
+                    break;
+                default:
+                    throw new InvalidOperationException(
+                        $"Configuration setting '{child.Path}' is not a Qwen client setting; the section supports {string.Join(", ", Supported)}.");
+            }
+        }
+    }
+
+    private static TimeSpan ToTimeSpan(IConfigurationSection child) =>
+        TimeSpan.TryParse(child.Value, CultureInfo.InvariantCulture, out var t) ? t : throw Invalid(child, "a time span such as 00:01:30", showValue: true);
+
+    private static InvalidOperationException Invalid(IConfigurationSection child, string expected, bool showValue) =>
+        new($"Configuration setting '{child.Path}' must be {expected}{(showValue ? $"; got '{child.Value}'" : string.Empty)}.");
+}
