@@ -6,7 +6,8 @@ namespace Qwen.Extensions.AI.Tests.Performance;
 /// <summary>
 /// Publishes benchmarks/Qwen.Extensions.AI.AotSmoke with <c>PublishAot=true</c> (ILCompiler from the package feed; the native
 /// link uses clang, or gcc when no <c>clang</c> is on the PATH) and runs the native binary: QwenChatClient against a loopback
-/// server, both paths, offline. Fails on any trim or AOT warning. About 30–60 s; bounded at 4 minutes.
+/// server, both paths, offline; and publishes the QuickStart example the same way and runs it offline against the emulator.
+/// Fails on any trim or AOT warning. About 30–60 s each; each bounded at 3 minutes.
 /// </summary>
 public sealed class AotPublishTests
 {
@@ -42,6 +43,38 @@ public sealed class AotPublishTests
         }
     }
 
+    [Fact]
+    public async Task TheQuickStartExamplePublishesWithNativeAotAndRunsOfflineAgainstTheEmulator()
+    {
+        var root = FindRepositoryRoot();
+        var project = Path.Combine(root, "examples", "QuickStart", "QuickStart.csproj");
+        var output = Path.Combine(Path.GetTempPath(), "qwen-aot-quickstart-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var (publishCode, publishLog) = await RunAsync(
+                "dotnet", $"publish \"{project}\" -c Release -r linux-x64 -p:PublishAot=true -o \"{output}\" -nologo -clp:NoSummary", TimeSpan.FromMinutes(3));
+            Assert.True(publishCode == 0, "AOT publish of the quick start failed:\n" + publishLog);
+            var warnings = publishLog.Split('\n').Where(l => l.Contains("warning", StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.True(warnings.Count == 0, "AOT publish of the quick start warned:\n" + string.Join('\n', warnings));
+
+            // No key in its environment, so it must run offline against the emulator it starts on 127.0.0.1.
+            var (runCode, runLog) = await RunAsync(Path.Combine(output, "QuickStart"), string.Empty, TimeSpan.FromSeconds(60), withoutApiKey: true);
+            Assert.True(runCode == 0, "the native quick start failed:\n" + runLog);
+            Assert.Contains("OFFLINE", runLog, StringComparison.Ordinal);
+            Assert.Contains("(model qwen-plus", runLog, StringComparison.Ordinal);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(output, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -55,9 +88,14 @@ public sealed class AotPublishTests
         throw new InvalidOperationException("Qwen.Extensions.AI.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static async Task<(int ExitCode, string Log)> RunAsync(string fileName, string arguments, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Log)> RunAsync(string fileName, string arguments, TimeSpan timeout, bool withoutApiKey = false)
     {
         var start = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (withoutApiKey)
+        {
+            start.Environment.Remove("DASHSCOPE_API_KEY");
+        }
+
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
