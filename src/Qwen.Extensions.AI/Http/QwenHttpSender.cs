@@ -153,6 +153,16 @@ internal sealed class QwenHttpSender : IDisposable
             }
         }
 
+        if (response.Content.Headers.ContentType?.MediaType is { } mediaType && mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            // A JSON answer to a streaming request is an error body (some gateways send errors with 200), never a stream:
+            // report what it says rather than "the stream ended before [DONE]".
+            using (response)
+            {
+                throw await ErrorResponseMapper.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         try
         {
             var requestId = ErrorResponseMapper.GetRequestId(response);

@@ -366,7 +366,14 @@ internal sealed class StreamingResponseReader
             _createdAt = frame.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : null;
         }
 
-        return NewUpdate(contents ?? [], finishReason);
+        var update = NewUpdate(contents ?? [], finishReason);
+        if (choice.Logprobs is { } logprobs)
+        {
+            // As on the non-streaming path; MEAI's aggregation carries update properties over to the message.
+            (update.AdditionalProperties ??= new())["logprobs"] = logprobs;
+        }
+
+        return update;
     }
 
     private ChatResponseUpdate NewUpdate(IList<AIContent> contents, ChatFinishReason? finishReason)

@@ -151,6 +151,25 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public async Task AStreamingRequestAnsweredWithAJsonErrorBodyReportsThatError()
+    {
+        var ex = await FailAsync(
+            CannedResponse.Json("""{"error":{"message":"Arrearage","type":"Arrearage","param":null,"code":"Arrearage"},"request_id":"r-200"}"""),
+            streaming: true);
+        Assert.Equal("Arrearage", ex.ErrorCode);
+        Assert.Equal(HttpStatusCode.OK, ex.StatusCode);
+        Assert.DoesNotContain("[DONE]", ex.Message);
+    }
+
+    [Fact]
+    public async Task AStreamingRequestAnsweredWithJsonThatIsNoErrorSaysSoInsteadOfAMissingDone()
+    {
+        var ex = await FailAsync(CannedResponse.Json("""{"id":"chatcmpl-x","model":"qwen-plus","choices":[]}"""), streaming: true);
+        Assert.Contains("not a JSON error", ex.Message);
+        Assert.DoesNotContain("[DONE]", ex.Message);
+    }
+
+    [Fact]
     public async Task AMalformedSuccessBodyIsAQwenApiException()
     {
         var ex = await FailAsync(CannedResponse.Json("""{"choices":[{"message":{"content":"cut"""), streaming: false);

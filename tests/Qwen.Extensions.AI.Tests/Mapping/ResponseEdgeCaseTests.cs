@@ -39,6 +39,26 @@ public sealed class ResponseEdgeCaseTests
     }
 
     [Fact]
+    public async Task StreamedLogprobsArriveOnTheUpdateThatCarriesTheirText()
+    {
+        var updates = await StreamAsync(
+            Create(new VerbatimHttpHandler(CannedResponse.Sse("""
+                data: {"choices":[{"delta":{"role":"assistant","content":"Hi"},"finish_reason":null,"index":0,"logprobs":{"content":[{"token":"Hi","bytes":[72,105],"logprob":-0.01,"top_logprobs":[]}]}}],"object":"chat.completion.chunk","created":1,"model":"qwen-plus","id":"chatcmpl-lp"}
+
+                data: {"choices":[{"delta":{"content":""},"finish_reason":"stop","index":0,"logprobs":null}],"object":"chat.completion.chunk","created":1,"model":"qwen-plus","id":"chatcmpl-lp"}
+
+                data: [DONE]
+
+
+                """))),
+            [new(ChatRole.User, "Hi")]);
+
+        var withText = Assert.Single(updates, u => u.Text == "Hi");
+        var logprobs = Assert.IsType<JsonElement>(withText.AdditionalProperties?["logprobs"]);
+        Assert.Equal("Hi", logprobs.GetProperty("content")[0].GetProperty("token").GetString());
+    }
+
+    [Fact]
     public async Task OmniAudioOutputBecomesDataContentWithItsTranscript()
     {
         var response = await RespondAsync(CannedResponse.Json(
