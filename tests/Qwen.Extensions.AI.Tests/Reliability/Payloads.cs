@@ -5,7 +5,7 @@ namespace Qwen.Extensions.AI.Tests.Reliability;
 /// <summary>Wire payloads shaped like the captured ones in the service's documentation.</summary>
 internal static class Payloads
 {
-    public const string ApiKey = "sk-test0123456789abcdefSECRET";
+    public const string ApiKey = "sk-test-0123456789-abcdef-SECRET";
 
     public static string Completion(string text = "Hello") =>
         "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null}]," +
