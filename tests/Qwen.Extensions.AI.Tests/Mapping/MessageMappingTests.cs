@@ -103,46 +103,29 @@ public sealed class MessageMappingTests
     [Theory]
     [MemberData(nameof(BothPaths))]
     public Task FunctionCallsAndResultsRoundTripAsToolCallsAndToolMessages(bool streaming) =>
-        AssertRequestAsync(
-            Fixture.Text("Requests/function-call-round-trip.json"),
-            [
-                new(ChatRole.User, "What is the weather in Hangzhou and Shanghai?"),
-                new(ChatRole.Assistant,
-                [
-                    new FunctionCallContent("call_hz", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Hangzhou" }),
-                    new FunctionCallContent("call_sh", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Shanghai", ["days"] = 2 }),
-                ]),
-                new(ChatRole.Tool,
-                [
-                    new FunctionResultContent("call_hz", "Sunny, 25°C"),
-                    new FunctionResultContent("call_sh", JsonDocument.Parse("""{"sky":"rain","celsius":18}""").RootElement),
-                ]),
-                new(ChatRole.Assistant, "Hangzhou is sunny; Shanghai is rainy."),
-            ],
-            null,
-            streaming);
+        AssertRequestAsync(Fixture.Text("Requests/function-call-round-trip.json"), RoundTripHistory(informationalOnly: false), null, streaming);
 
     [Theory]
     [MemberData(nameof(BothPaths))]
     public Task InformationalOnlyCallsMarkedByFunctionInvocationAreStillSentAsHistory(bool streaming) =>
-        AssertRequestAsync(
-            Fixture.Text("Requests/function-call-round-trip.json"),
-            [
-                new(ChatRole.User, "What is the weather in Hangzhou and Shanghai?"),
-                new(ChatRole.Assistant,
-                [
-                    new FunctionCallContent("call_hz", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Hangzhou" }) { InformationalOnly = true },
-                    new FunctionCallContent("call_sh", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Shanghai", ["days"] = 2 }) { InformationalOnly = true },
-                ]),
-                new(ChatRole.Tool,
-                [
-                    new FunctionResultContent("call_hz", "Sunny, 25°C"),
-                    new FunctionResultContent("call_sh", JsonDocument.Parse("""{"sky":"rain","celsius":18}""").RootElement),
-                ]),
-                new(ChatRole.Assistant, "Hangzhou is sunny; Shanghai is rainy."),
-            ],
-            null,
-            streaming);
+        AssertRequestAsync(Fixture.Text("Requests/function-call-round-trip.json"), RoundTripHistory(informationalOnly: true), null, streaming);
+
+    /// <summary>A two-call tool round trip; FunctionInvokingChatClient marks calls it has run as informational-only.</summary>
+    private static List<ChatMessage> RoundTripHistory(bool informationalOnly) =>
+    [
+        new(ChatRole.User, "What is the weather in Hangzhou and Shanghai?"),
+        new(ChatRole.Assistant,
+        [
+            new FunctionCallContent("call_hz", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Hangzhou" }) { InformationalOnly = informationalOnly },
+            new FunctionCallContent("call_sh", "get_current_weather", new Dictionary<string, object?> { ["location"] = "Shanghai", ["days"] = 2 }) { InformationalOnly = informationalOnly },
+        ]),
+        new(ChatRole.Tool,
+        [
+            new FunctionResultContent("call_hz", "Sunny, 25°C"),
+            new FunctionResultContent("call_sh", JsonDocument.Parse("""{"sky":"rain","celsius":18}""").RootElement),
+        ]),
+        new(ChatRole.Assistant, "Hangzhou is sunny; Shanghai is rainy."),
+    ];
 
     [Theory]
     [MemberData(nameof(BothPaths))]
