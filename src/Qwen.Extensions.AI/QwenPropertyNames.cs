@@ -8,47 +8,47 @@ namespace Qwen.Extensions.AI;
 public static class QwenPropertyNames
 {
     /// <summary><c>enable_thinking</c> (bool): turns thinking on or off for hybrid-thinking models.</summary>
-    public const string EnableThinking = "enable_thinking";
+    public const string EnableThinking = Wire.ChatParameters.Names.EnableThinking;
 
     /// <summary><c>thinking_budget</c> (int &gt; 0): the most tokens the model may think for.</summary>
-    public const string ThinkingBudget = "thinking_budget";
+    public const string ThinkingBudget = Wire.ChatParameters.Names.ThinkingBudget;
 
     /// <summary><c>preserve_thinking</c> (bool): echo reasoning of every earlier assistant turn, not only those after the last user message.</summary>
-    public const string PreserveThinking = "preserve_thinking";
+    public const string PreserveThinking = Wire.ChatParameters.Names.PreserveThinking;
 
     /// <summary><c>top_k</c> (int ≥ 0; above 100 disables top-k sampling).</summary>
-    public const string TopK = "top_k";
+    public const string TopK = Wire.ChatParameters.Names.TopK;
 
     /// <summary><c>enable_search</c> (bool): lets the model search the web.</summary>
-    public const string EnableSearch = "enable_search";
+    public const string EnableSearch = Wire.ChatParameters.Names.EnableSearch;
 
     /// <summary><c>search_options</c> (object): <c>forced_search</c>, <c>search_strategy</c>, <c>enable_search_extension</c>, <c>enable_source</c>, ...</summary>
-    public const string SearchOptions = "search_options";
+    public const string SearchOptions = Wire.ChatParameters.Names.SearchOptions;
 
     /// <summary><c>enable_code_interpreter</c> (bool): lets the model run code.</summary>
-    public const string EnableCodeInterpreter = "enable_code_interpreter";
+    public const string EnableCodeInterpreter = Wire.ChatParameters.Names.EnableCodeInterpreter;
 
     /// <summary><c>vl_high_resolution_images</c> (bool): raises the pixel limit for input images.</summary>
-    public const string VlHighResolutionImages = "vl_high_resolution_images";
+    public const string VlHighResolutionImages = Wire.ChatParameters.Names.VlHighResolutionImages;
 
     /// <summary><c>repetition_penalty</c> (number &gt; 0): DashScope's own repetition control.</summary>
-    public const string RepetitionPenalty = "repetition_penalty";
+    public const string RepetitionPenalty = Wire.ChatParameters.Names.RepetitionPenalty;
 
     /// <summary><c>n</c> (int 1–4): how many choices to generate (non-streaming only; each becomes a message of the response).</summary>
-    public const string N = "n";
+    public const string N = Wire.ChatParameters.Names.N;
 
     /// <summary><c>logprobs</c> (bool): return log probabilities; they arrive in <c>AdditionalProperties["logprobs"]</c>.</summary>
-    public const string Logprobs = "logprobs";
+    public const string Logprobs = Wire.ChatParameters.Names.Logprobs;
 
     /// <summary><c>top_logprobs</c> (int 0–5): candidates per position when <c>logprobs</c> is on.</summary>
-    public const string TopLogprobs = "top_logprobs";
+    public const string TopLogprobs = Wire.ChatParameters.Names.TopLogprobs;
 
     /// <summary><c>modalities</c> (string array): <c>["text"]</c> or <c>["text","audio"]</c> for Qwen-Omni.</summary>
-    public const string Modalities = "modalities";
+    public const string Modalities = Wire.ChatParameters.Names.Modalities;
 
     /// <summary><c>audio</c> (object): voice and format of Qwen-Omni audio output.</summary>
-    public const string Audio = "audio";
+    public const string Audio = Wire.ChatParameters.Names.Audio;
 
     /// <summary>The key under which responses carry the service's request id (<c>x-request-id</c>).</summary>
-    public const string RequestId = "request_id";
+    public const string RequestId = Wire.ResponseFields.RequestId;
 }

@@ -26,7 +26,7 @@ internal static class AudioMapper
         var audio = new DataContent(bytes, "audio/wav");
         if (!string.IsNullOrEmpty(choice.AudioTranscript))
         {
-            audio.AdditionalProperties = new() { ["transcript"] = choice.AudioTranscript };
+            audio.AdditionalProperties = new() { [ResponseFields.Transcript] = choice.AudioTranscript };
         }
 
         contents.Add(audio);

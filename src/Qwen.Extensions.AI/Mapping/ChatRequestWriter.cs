@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Qwen.Extensions.AI.Http;
+using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -19,6 +20,8 @@ internal static class ChatRequestWriter
 
     /// <summary>The thinking budget for <see cref="ReasoningEffort.Medium"/>.</summary>
     internal const int MediumEffortThinkingBudget = 8192;
+
+    private static readonly JsonEncodedText IncludeUsage = JsonEncodedText.Encode(ChatParameters.Names.IncludeUsage);
 
     public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)
     {
@@ -59,18 +62,18 @@ internal static class ChatRequestWriter
     {
         var extras = MergeExtras(options, client);
         writer.WriteStartObject();
-        writer.WriteString("model", model);
-        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, QwenPropertyNames.PreserveThinking));
+        writer.WriteString(ChatParameters.Model.EncodedName, model);
+        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, ChatParameters.PreserveThinking.Name));
         if (stream)
         {
-            if (ExtraParameters.GetInteger(extras, QwenPropertyNames.N) > 1)
+            if (ExtraParameters.GetInteger(extras, ChatParameters.N.Name) > 1)
             {
                 throw new NotSupportedException("ChatOptions.AdditionalProperties[\"n\"] > 1 is supported by GetResponseAsync only: a stream of several choices cannot be told apart in ChatResponseUpdate.");
             }
 
-            writer.WriteBoolean("stream", true);
-            writer.WriteStartObject("stream_options");
-            writer.WriteBoolean("include_usage", true);
+            writer.WriteBoolean(ChatParameters.Stream.EncodedName, true);
+            writer.WriteStartObject(ChatParameters.StreamOptions.EncodedName);
+            writer.WriteBoolean(IncludeUsage, true);
             writer.WriteEndObject();
         }
 
@@ -100,54 +103,54 @@ internal static class ChatRequestWriter
             throw new NotSupportedException("ChatOptions.ContinuationToken is not supported: Qwen compatible mode has no background responses.");
         }
 
-        if (options.Temperature is { } temperature && !ExtraParameters.Has(extras, "temperature"))
+        if (options.Temperature is { } temperature && !ExtraParameters.Has(extras, ChatParameters.Temperature.Name))
         {
-            if (!(temperature >= 0 && temperature < 2))
+            if (!ChatParameters.Temperature.InRange(temperature))
             {
-                throw new ArgumentOutOfRangeException("options", temperature, $"ChatOptions.Temperature must be in [0, 2); got {Format(temperature)}.");
+                throw ChatParameters.Temperature.TypedOutOfRange(temperature, Format(temperature));
             }
 
-            writer.WriteNumber("temperature", temperature);
+            writer.WriteNumber(ChatParameters.Temperature.EncodedName, temperature);
         }
 
-        if (options.TopP is { } topP && !ExtraParameters.Has(extras, "top_p"))
+        if (options.TopP is { } topP && !ExtraParameters.Has(extras, ChatParameters.TopP.Name))
         {
-            if (!(topP > 0 && topP <= 1))
+            if (!ChatParameters.TopP.InRange(topP))
             {
-                throw new ArgumentOutOfRangeException("options", topP, $"ChatOptions.TopP must be in (0, 1]; got {Format(topP)}.");
+                throw ChatParameters.TopP.TypedOutOfRange(topP, Format(topP));
             }
 
-            writer.WriteNumber("top_p", topP);
+            writer.WriteNumber(ChatParameters.TopP.EncodedName, topP);
         }
 
-        if (options.TopK is { } topK && !ExtraParameters.Has(extras, QwenPropertyNames.TopK))
+        if (options.TopK is { } topK && !ExtraParameters.Has(extras, ChatParameters.TopK.Name))
         {
-            if (topK < 0)
+            if (!ChatParameters.TopK.InRange(topK))
             {
-                throw new ArgumentOutOfRangeException("options", topK, $"ChatOptions.TopK must be ≥ 0 (above 100 disables top-k sampling); got {topK}.");
+                throw ChatParameters.TopK.TypedOutOfRange(topK, topK.ToString(CultureInfo.InvariantCulture));
             }
 
-            writer.WriteNumber("top_k", topK);
+            writer.WriteNumber(ChatParameters.TopK.EncodedName, topK);
         }
 
-        if (options.MaxOutputTokens is { } maxTokens && !ExtraParameters.Has(extras, "max_tokens"))
+        if (options.MaxOutputTokens is { } maxTokens && !ExtraParameters.Has(extras, ChatParameters.MaxTokens.Name))
         {
-            if (maxTokens < 1)
+            if (!ChatParameters.MaxTokens.InRange(maxTokens))
             {
-                throw new ArgumentOutOfRangeException("options", maxTokens, $"ChatOptions.MaxOutputTokens must be ≥ 1; got {maxTokens}.");
+                throw ChatParameters.MaxTokens.TypedOutOfRange(maxTokens, maxTokens.ToString(CultureInfo.InvariantCulture));
             }
 
-            writer.WriteNumber("max_tokens", maxTokens);
+            writer.WriteNumber(ChatParameters.MaxTokens.EncodedName, maxTokens);
         }
 
-        if (options.PresencePenalty is { } presence && !ExtraParameters.Has(extras, "presence_penalty"))
+        if (options.PresencePenalty is { } presence && !ExtraParameters.Has(extras, ChatParameters.PresencePenalty.Name))
         {
-            if (!(presence >= -2 && presence <= 2))
+            if (!ChatParameters.PresencePenalty.InRange(presence))
             {
-                throw new ArgumentOutOfRangeException("options", presence, $"ChatOptions.PresencePenalty must be in [-2, 2]; got {Format(presence)}.");
+                throw ChatParameters.PresencePenalty.TypedOutOfRange(presence, Format(presence));
             }
 
-            writer.WriteNumber("presence_penalty", presence);
+            writer.WriteNumber(ChatParameters.PresencePenalty.EncodedName, presence);
         }
 
         if (options.FrequencyPenalty is { } frequency && frequency != 0)
@@ -159,19 +162,19 @@ internal static class ChatRequestWriter
                 "or AdditionalProperties[\"repetition_penalty\"] (DashScope's own, > 0, 1.0 = none).");
         }
 
-        if (options.Seed is { } seed && !ExtraParameters.Has(extras, "seed"))
+        if (options.Seed is { } seed && !ExtraParameters.Has(extras, ChatParameters.Seed.Name))
         {
-            if (seed < 0 || seed > int.MaxValue)
+            if (!ChatParameters.Seed.InRange(seed))
             {
-                throw new ArgumentOutOfRangeException("options", seed, $"ChatOptions.Seed must be in [0, 2^31-1]; got {seed}.");
+                throw ChatParameters.Seed.TypedOutOfRange(seed, seed.ToString(CultureInfo.InvariantCulture));
             }
 
-            writer.WriteNumber("seed", seed);
+            writer.WriteNumber(ChatParameters.Seed.EncodedName, seed);
         }
 
-        if (options.StopSequences is { Count: > 0 } stops && !ExtraParameters.Has(extras, "stop"))
+        if (options.StopSequences is { Count: > 0 } stops && !ExtraParameters.Has(extras, ChatParameters.Stop.Name))
         {
-            writer.WriteStartArray("stop");
+            writer.WriteStartArray(ChatParameters.Stop.EncodedName);
             foreach (var stop in stops)
             {
                 if (string.IsNullOrEmpty(stop))
@@ -185,7 +188,7 @@ internal static class ChatRequestWriter
             writer.WriteEndArray();
         }
 
-        if (options.ResponseFormat is { } format && !ExtraParameters.Has(extras, "response_format"))
+        if (options.ResponseFormat is { } format && !ExtraParameters.Has(extras, ChatParameters.ResponseFormat.Name))
         {
             WriteResponseFormat(writer, format);
         }
@@ -196,7 +199,7 @@ internal static class ChatRequestWriter
 
     private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat format)
     {
-        writer.WriteStartObject("response_format");
+        writer.WriteStartObject(ChatParameters.ResponseFormat.EncodedName);
         switch (format)
         {
             case ChatResponseFormatText:
@@ -232,9 +235,9 @@ internal static class ChatRequestWriter
             return;
         }
 
-        if (!ExtraParameters.Has(extras, QwenPropertyNames.EnableThinking))
+        if (!ExtraParameters.Has(extras, ChatParameters.EnableThinking.Name))
         {
-            writer.WriteBoolean(QwenPropertyNames.EnableThinking, effort != ReasoningEffort.None);
+            writer.WriteBoolean(ChatParameters.EnableThinking.EncodedName, effort != ReasoningEffort.None);
         }
 
         var budget = effort switch
@@ -244,9 +247,9 @@ internal static class ChatRequestWriter
             _ => 0,
         };
 
-        if (budget > 0 && !ExtraParameters.Has(extras, QwenPropertyNames.ThinkingBudget))
+        if (budget > 0 && !ExtraParameters.Has(extras, ChatParameters.ThinkingBudget.Name))
         {
-            writer.WriteNumber(QwenPropertyNames.ThinkingBudget, budget);
+            writer.WriteNumber(ChatParameters.ThinkingBudget.EncodedName, budget);
         }
     }
 

@@ -23,27 +23,13 @@ internal static class ChatResponseMapper
         for (var i = 0; i < frame.ChoiceCount; i++)
         {
             var choice = frame.GetChoice(i);
-            var contents = new List<AIContent>(1 + choice.ToolCalls.Count);
-            if (includeReasoning && !string.IsNullOrEmpty(choice.ReasoningContent))
-            {
-                contents.Add(new TextReasoningContent(choice.ReasoningContent));
-            }
-
-            if (!string.IsNullOrEmpty(choice.Content))
-            {
-                contents.Add(new TextContent(choice.Content));
-            }
-
-            AudioMapper.Add(contents, choice);
-            foreach (var call in choice.ToolCalls)
-            {
-                contents.Add(FunctionCallFactory.Create(call.Id, call.Name, call.Arguments));
-            }
+            var contents = ChoiceMapper.ToContents(choice, includeReasoning, new List<AIContent>(1 + choice.ToolCalls.Count))!;
+            ChoiceMapper.AddToolCalls(contents, choice);
 
             messages.Add(new ChatMessage(ChatRole.Assistant, contents) { MessageId = frame.Id, CreatedAt = createdAt });
             if (choice.Logprobs is { } logprobs)
             {
-                (properties ??= new())[frame.ChoiceCount == 1 ? "logprobs" : $"logprobs[{i}]"] = logprobs;
+                (properties ??= new())[frame.ChoiceCount == 1 ? ChoiceMapper.LogprobsKey : $"{ChoiceMapper.LogprobsKey}[{i}]"] = logprobs;
             }
         }
 

@@ -11,6 +11,9 @@ namespace Qwen.Extensions.AI.Mapping;
 /// </summary>
 internal static class CompletionJsonReader
 {
+    /// <summary>The role every choice has; kept as one string so a chunk does not allocate it.</summary>
+    private const string Assistant = "assistant";
+
     public static void Read(ReadOnlySpan<byte> json, ChatCompletionFrame frame)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
@@ -22,22 +25,22 @@ internal static class CompletionJsonReader
         while (ReadProperty(ref reader))
         {
             var name = PropertyName(ref reader);
-            if (name.SequenceEqual("id"u8))
+            if (name.SequenceEqual(ResponseFields.Utf8.Id))
             {
                 reader.Read();
                 frame.Id = ReadReused(ref reader, frame.Id, ref frame.IdUtf8);
             }
-            else if (name.SequenceEqual("model"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Model))
             {
                 reader.Read();
                 frame.Model = ReadReused(ref reader, frame.Model, ref frame.ModelUtf8);
             }
-            else if (name.SequenceEqual("created"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Created))
             {
                 reader.Read();
                 frame.Created = ReadInteger(ref reader);
             }
-            else if (name.SequenceEqual("choices"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Choices))
             {
                 reader.Read();
                 frame.HasChoices = true;
@@ -50,10 +53,10 @@ internal static class CompletionJsonReader
                 }
                 else
                 {
-                    ExpectNull(ref reader, "choices");
+                    ExpectNull(ref reader, ResponseFields.Choices);
                 }
             }
-            else if (name.SequenceEqual("usage"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Usage))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -62,10 +65,10 @@ internal static class CompletionJsonReader
                 }
                 else
                 {
-                    ExpectNull(ref reader, "usage");
+                    ExpectNull(ref reader, ResponseFields.Usage);
                 }
             }
-            else if (name.SequenceEqual("error"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Error))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -81,17 +84,17 @@ internal static class CompletionJsonReader
                     reader.Skip();
                 }
             }
-            else if (name.SequenceEqual("request_id"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.RequestId))
             {
                 reader.Read();
                 frame.RequestId = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
             }
-            else if (name.SequenceEqual("code"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Code))
             {
                 reader.Read();
                 frame.NativeCode = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
             }
-            else if (name.SequenceEqual("message"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Message))
             {
                 reader.Read();
                 frame.NativeMessage = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
@@ -105,12 +108,12 @@ internal static class CompletionJsonReader
 
     private static void ReadChoice(ref Utf8JsonReader reader, ChoiceFrame choice, int position)
     {
-        Expect(ref reader, JsonTokenType.StartObject, "choices[]");
+        Expect(ref reader, JsonTokenType.StartObject, $"{ResponseFields.Choices}[]");
         choice.Index = position;
         while (ReadProperty(ref reader))
         {
             var name = PropertyName(ref reader);
-            if (name.SequenceEqual("delta"u8) || name.SequenceEqual("message"u8))
+            if (name.SequenceEqual(ResponseFields.Utf8.Delta) || name.SequenceEqual(ResponseFields.Utf8.Message))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
@@ -119,20 +122,20 @@ internal static class CompletionJsonReader
                 }
                 else
                 {
-                    ExpectNull(ref reader, "delta");
+                    ExpectNull(ref reader, ResponseFields.Delta);
                 }
             }
-            else if (name.SequenceEqual("finish_reason"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.FinishReason))
             {
                 reader.Read();
-                choice.FinishReason = ReadString(ref reader, "finish_reason");
+                choice.FinishReason = ReadString(ref reader, ResponseFields.FinishReason);
             }
-            else if (name.SequenceEqual("index"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Index))
             {
                 reader.Read();
                 choice.Index = (int)(ReadInteger(ref reader) ?? position);
             }
-            else if (name.SequenceEqual("logprobs"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Logprobs))
             {
                 reader.Read();
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
@@ -156,22 +159,22 @@ internal static class CompletionJsonReader
         while (ReadProperty(ref reader))
         {
             var name = PropertyName(ref reader);
-            if (name.SequenceEqual("content"u8))
+            if (name.SequenceEqual(ResponseFields.Utf8.Content))
             {
                 reader.Read();
-                choice.Content = reader.TokenType == JsonTokenType.StartArray ? ReadContentParts(ref reader) : ReadString(ref reader, "content");
+                choice.Content = reader.TokenType == JsonTokenType.StartArray ? ReadContentParts(ref reader) : ReadString(ref reader, ResponseFields.Content);
             }
-            else if (name.SequenceEqual("reasoning_content"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.ReasoningContent))
             {
                 reader.Read();
-                choice.ReasoningContent = ReadString(ref reader, "reasoning_content");
+                choice.ReasoningContent = ReadString(ref reader, ResponseFields.ReasoningContent);
             }
-            else if (name.SequenceEqual("role"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Role))
             {
                 reader.Read();
-                choice.Role = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("assistant"u8) ? "assistant" : ReadString(ref reader, "role");
+                choice.Role = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("assistant"u8) ? Assistant : ReadString(ref reader, ResponseFields.Role);
             }
-            else if (name.SequenceEqual("tool_calls"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.ToolCalls))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
@@ -184,25 +187,25 @@ internal static class CompletionJsonReader
                 }
                 else
                 {
-                    ExpectNull(ref reader, "tool_calls");
+                    ExpectNull(ref reader, ResponseFields.ToolCalls);
                 }
             }
-            else if (name.SequenceEqual("audio"u8))
+            else if (name.SequenceEqual(ResponseFields.Utf8.Audio))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     while (ReadProperty(ref reader))
                     {
-                        if (reader.ValueTextEquals("data"u8))
+                        if (reader.ValueTextEquals(ResponseFields.Utf8.Data))
                         {
                             reader.Read();
-                            choice.AudioData = ReadString(ref reader, "audio.data");
+                            choice.AudioData = ReadString(ref reader, $"{ResponseFields.Audio}.{ResponseFields.Data}");
                         }
-                        else if (reader.ValueTextEquals("transcript"u8))
+                        else if (reader.ValueTextEquals(ResponseFields.Utf8.Transcript))
                         {
                             reader.Read();
-                            choice.AudioTranscript = ReadString(ref reader, "audio.transcript");
+                            choice.AudioTranscript = ReadString(ref reader, $"{ResponseFields.Audio}.{ResponseFields.Transcript}");
                         }
                         else
                         {
@@ -224,51 +227,51 @@ internal static class CompletionJsonReader
 
     private static ToolCallFragment ReadToolCall(ref Utf8JsonReader reader, int position)
     {
-        Expect(ref reader, JsonTokenType.StartObject, "tool_calls[]");
+        Expect(ref reader, JsonTokenType.StartObject, $"{ResponseFields.ToolCalls}[]");
         int index = position;
         string? id = null, name = null, arguments = null;
         while (ReadProperty(ref reader))
         {
             var property = PropertyName(ref reader);
-            if (property.SequenceEqual("index"u8))
+            if (property.SequenceEqual(ResponseFields.Utf8.Index))
             {
                 reader.Read();
                 var value = ReadInteger(ref reader);
                 if (value is < 0 or > 10_000)
                 {
-                    throw new JsonException($"tool_calls[].index {value} is out of range.");
+                    throw new JsonException($"{ResponseFields.ToolCalls}[].{ResponseFields.Index} {value} is out of range.");
                 }
 
                 index = (int)(value ?? position);
             }
-            else if (property.SequenceEqual("id"u8))
+            else if (property.SequenceEqual(ResponseFields.Utf8.Id))
             {
                 reader.Read();
-                id = ReadString(ref reader, "tool_calls[].id");
+                id = ReadString(ref reader, $"{ResponseFields.ToolCalls}[].{ResponseFields.Id}");
             }
-            else if (property.SequenceEqual("function"u8))
+            else if (property.SequenceEqual(ResponseFields.Utf8.Function))
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    ExpectNull(ref reader, "tool_calls[].function");
+                    ExpectNull(ref reader, $"{ResponseFields.ToolCalls}[].{ResponseFields.Function}");
                     continue;
                 }
 
                 while (ReadProperty(ref reader))
                 {
                     var field = PropertyName(ref reader);
-                    if (field.SequenceEqual("name"u8))
+                    if (field.SequenceEqual(ResponseFields.Utf8.Name))
                     {
                         reader.Read();
-                        name = ReadString(ref reader, "function.name");
+                        name = ReadString(ref reader, $"{ResponseFields.Function}.{ResponseFields.Name}");
                     }
-                    else if (field.SequenceEqual("arguments"u8))
+                    else if (field.SequenceEqual(ResponseFields.Utf8.Arguments))
                     {
                         reader.Read();
                         arguments = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray
                             ? JsonElement.ParseValue(ref reader).GetRawText()
-                            : ReadString(ref reader, "function.arguments");
+                            : ReadString(ref reader, $"{ResponseFields.Function}.{ResponseFields.Arguments}");
                     }
                     else
                     {
@@ -299,10 +302,10 @@ internal static class CompletionJsonReader
 
             while (ReadProperty(ref reader))
             {
-                if (reader.ValueTextEquals("text"u8))
+                if (reader.ValueTextEquals(ResponseFields.Utf8.Text))
                 {
                     reader.Read();
-                    var part = ReadString(ref reader, "content[].text");
+                    var part = ReadString(ref reader, $"{ResponseFields.Content}[].{ResponseFields.Text}");
                     text = text is null ? part : text + part;
                 }
                 else
@@ -320,27 +323,27 @@ internal static class CompletionJsonReader
         var usage = new UsageFrame();
         while (ReadProperty(ref reader))
         {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
+            if (reader.ValueTextEquals(ResponseFields.Utf8.PromptTokens))
             {
                 reader.Read();
                 usage.PromptTokens = ReadInteger(ref reader);
             }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
+            else if (reader.ValueTextEquals(ResponseFields.Utf8.CompletionTokens))
             {
                 reader.Read();
                 usage.CompletionTokens = ReadInteger(ref reader);
             }
-            else if (reader.ValueTextEquals("total_tokens"u8))
+            else if (reader.ValueTextEquals(ResponseFields.Utf8.TotalTokens))
             {
                 reader.Read();
                 usage.TotalTokens = ReadInteger(ref reader);
             }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+            else if (reader.ValueTextEquals(ResponseFields.Utf8.PromptTokensDetails))
             {
                 reader.Read();
                 ReadDetails(ref reader, usage, prompt: true);
             }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            else if (reader.ValueTextEquals(ResponseFields.Utf8.CompletionTokensDetails))
             {
                 reader.Read();
                 ReadDetails(ref reader, usage, prompt: false);
@@ -383,10 +386,10 @@ internal static class CompletionJsonReader
 
             switch (prompt, name)
             {
-                case (true, "cached_tokens"): usage.CachedTokens = count; break;
-                case (false, "reasoning_tokens"): usage.ReasoningTokens = count; break;
+                case (true, ResponseFields.CachedTokens): usage.CachedTokens = count; break;
+                case (false, ResponseFields.ReasoningTokens): usage.ReasoningTokens = count; break;
                 default:
-                    (usage.Other ??= new()).Add(new((prompt ? "prompt_tokens_details." : "completion_tokens_details.") + name, count));
+                    (usage.Other ??= new()).Add(new((prompt ? ResponseFields.PromptTokensDetails + "." : ResponseFields.CompletionTokensDetails + ".") + name, count));
                     break;
             }
         }
@@ -431,7 +434,7 @@ internal static class CompletionJsonReader
             }
         }
 
-        var value = ReadString(ref reader, "id/model");
+        var value = ReadString(ref reader, $"{ResponseFields.Id}/{ResponseFields.Model}");
         previousUtf8 = value is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence ? reader.ValueSpan.ToArray() : null;
         return value;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -8,62 +9,20 @@ namespace Qwen.Extensions.AI.Mapping;
 /// The policy for <c>ChatOptions.AdditionalProperties</c>: known compatible-mode parameters are validated and written with
 /// their wire types (SK's 50.0 becomes 50); keys shaped like wire names (lower snake_case) pass through as they are, for
 /// parameters DashScope adds later; other keys are application metadata and are not sent; keys the client owns are refused.
+/// Names, kinds and ranges come from <see cref="ChatParameters"/>.
 /// </summary>
 internal static class ExtraParameters
 {
-    private enum Kind
-    {
-        Boolean,
-        Integer,
-        Number,
-        Object,
-        StringArray,
-        StringOrArray,
-        StringOrObject,
-    }
-
-    private readonly record struct Spec(Kind Kind, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity, bool MinExclusive = false, bool MaxExclusive = false, string? Range = null);
-
-    private static readonly Dictionary<string, Spec> Known = new(StringComparer.Ordinal)
-    {
-        [QwenPropertyNames.EnableThinking] = new(Kind.Boolean),
-        [QwenPropertyNames.ThinkingBudget] = new(Kind.Integer, Min: 1, Max: int.MaxValue, Range: "a whole number ≥ 1"),
-        [QwenPropertyNames.PreserveThinking] = new(Kind.Boolean),
-        [QwenPropertyNames.TopK] = new(Kind.Integer, Min: 0, Max: int.MaxValue, Range: "a whole number ≥ 0 (above 100 disables top-k), or null"),
-        [QwenPropertyNames.EnableSearch] = new(Kind.Boolean),
-        [QwenPropertyNames.SearchOptions] = new(Kind.Object),
-        [QwenPropertyNames.EnableCodeInterpreter] = new(Kind.Boolean),
-        [QwenPropertyNames.VlHighResolutionImages] = new(Kind.Boolean),
-        [QwenPropertyNames.RepetitionPenalty] = new(Kind.Number, Min: 0, MinExclusive: true, Range: "a number > 0"),
-        [QwenPropertyNames.N] = new(Kind.Integer, Min: 1, Max: 4, Range: "a whole number from 1 to 4"),
-        [QwenPropertyNames.Logprobs] = new(Kind.Boolean),
-        [QwenPropertyNames.TopLogprobs] = new(Kind.Integer, Min: 0, Max: 5, Range: "a whole number from 0 to 5"),
-        [QwenPropertyNames.Modalities] = new(Kind.StringArray),
-        [QwenPropertyNames.Audio] = new(Kind.Object),
-        ["temperature"] = new(Kind.Number, Min: 0, Max: 2, MaxExclusive: true, Range: "a number in [0, 2)"),
-        ["top_p"] = new(Kind.Number, Min: 0, Max: 1, MinExclusive: true, Range: "a number in (0, 1]"),
-        ["presence_penalty"] = new(Kind.Number, Min: -2, Max: 2, Range: "a number in [-2, 2]"),
-        ["seed"] = new(Kind.Integer, Min: 0, Max: int.MaxValue, Range: "a whole number in [0, 2^31-1]"),
-        ["max_tokens"] = new(Kind.Integer, Min: 1, Max: int.MaxValue, Range: "a whole number ≥ 1"),
-        ["stop"] = new(Kind.StringOrArray),
-        ["response_format"] = new(Kind.Object),
-        ["tool_choice"] = new(Kind.StringOrObject),
-        ["parallel_tool_calls"] = new(Kind.Boolean),
-    };
-
-    /// <summary>Body fields the client writes itself; an extra of that name would corrupt the request.</summary>
-    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { "model", "messages", "stream", "stream_options", "tools" };
-
     /// <summary>Whether an extra with this wire name is present (and so wins over a value derived from a typed option).</summary>
     public static bool Has(IReadOnlyDictionary<string, object?>? extras, string wireName) => extras is not null && extras.ContainsKey(wireName);
 
     /// <summary>Reads a boolean extra, for decisions the client makes from it (for example <c>preserve_thinking</c>).</summary>
     public static bool IsTrue(IReadOnlyDictionary<string, object?>? extras, string wireName) =>
-        extras is not null && extras.TryGetValue(wireName, out var v) && JsonValueWriter.TryGetBoolean(v, out var b) && b;
+        extras is not null && extras.TryGetValue(wireName, out var v) && LooseValue.TryGetBoolean(v, out var b) && b;
 
     /// <summary>Reads an integer extra (for example <c>n</c>), when present and valid.</summary>
     public static long? GetInteger(IReadOnlyDictionary<string, object?>? extras, string wireName) =>
-        extras is not null && extras.TryGetValue(wireName, out var v) && JsonValueWriter.TryGetInteger(v, out var l) ? l : null;
+        extras is not null && extras.TryGetValue(wireName, out var v) && LooseValue.TryGetInteger(v, out var l) ? l : null;
 
     /// <summary>Writes every extra that goes on the wire, validating known parameters.</summary>
     public static void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> extras)
@@ -71,17 +30,17 @@ internal static class ExtraParameters
         foreach (var pair in extras)
         {
             var key = pair.Key;
-            if (Reserved.Contains(key))
+            if (ChatParameters.Table.TryGet(key, out var parameter))
             {
-                throw new ArgumentException(
-                    $"ChatOptions.AdditionalProperties[\"{key}\"] cannot be set: the client writes '{key}' itself. " +
-                    (key == "model" ? "Use ChatOptions.ModelId." : key == "tools" ? "Use ChatOptions.Tools." : "Streaming is chosen by calling GetStreamingResponseAsync."),
-                    "options");
-            }
+                if (parameter.Kind == ParameterKind.Reserved)
+                {
+                    throw new ArgumentException(
+                        $"ChatOptions.AdditionalProperties[\"{key}\"] cannot be set: the client writes '{key}' itself. " +
+                        (parameter.ReservedHint ?? "Streaming is chosen by calling GetStreamingResponseAsync."),
+                        "options");
+                }
 
-            if (Known.TryGetValue(key, out var spec))
-            {
-                WriteKnown(writer, key, pair.Value, spec);
+                WriteKnown(writer, pair.Value, parameter);
             }
             else if (IsWireName(key))
             {
@@ -94,65 +53,66 @@ internal static class ExtraParameters
         }
     }
 
-    private static void WriteKnown(Utf8JsonWriter writer, string key, object? value, Spec spec)
+    private static void WriteKnown(Utf8JsonWriter writer, object? value, RequestParameter parameter)
     {
+        var key = parameter.Name;
         if (value is null || value is JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined })
         {
-            if (key == QwenPropertyNames.TopK)
+            if (parameter.NullIsSent)
             {
-                writer.WriteNull(key);
+                writer.WriteNull(parameter.EncodedName);
             }
 
             return;
         }
 
-        switch (spec.Kind)
+        switch (parameter.Kind)
         {
-            case Kind.Boolean:
-                if (!JsonValueWriter.TryGetBoolean(value, out var b))
+            case ParameterKind.Boolean:
+                if (!LooseValue.TryGetBoolean(value, out var b))
                 {
-                    throw Invalid(key, value, "true or false");
+                    throw Invalid(key, value, parameter.Expected);
                 }
 
-                writer.WriteBoolean(key, b);
+                writer.WriteBoolean(parameter.EncodedName, b);
                 return;
 
-            case Kind.Integer:
-                if (!JsonValueWriter.TryGetInteger(value, out var l))
+            case ParameterKind.Integer:
+                if (!LooseValue.TryGetInteger(value, out var l))
                 {
-                    throw Invalid(key, value, spec.Range ?? "a whole number");
+                    throw Invalid(key, value, parameter.Expected);
                 }
 
-                if (l < spec.Min || l > spec.Max)
+                if (!parameter.InRange(l))
                 {
-                    throw new ArgumentOutOfRangeException("options", l, $"{Describe(key)} must be {spec.Range}; got {l.ToString(CultureInfo.InvariantCulture)}.");
+                    throw parameter.LooseOutOfRange(Describe(key), l, l.ToString(CultureInfo.InvariantCulture));
                 }
 
-                writer.WriteNumber(key, l);
+                writer.WriteNumber(parameter.EncodedName, l);
                 return;
 
-            case Kind.Number:
-                if (!JsonValueWriter.TryGetNumber(value, out var d))
+            case ParameterKind.Number:
+                if (!LooseValue.TryGetNumber(value, out var d))
                 {
-                    throw Invalid(key, value, spec.Range ?? "a number");
+                    throw Invalid(key, value, parameter.Expected);
                 }
 
-                if (d < spec.Min || d > spec.Max || (spec.MinExclusive && d == spec.Min) || (spec.MaxExclusive && d == spec.Max))
+                if (!parameter.InRange(d))
                 {
-                    throw new ArgumentOutOfRangeException("options", d, $"{Describe(key)} must be {spec.Range}; got {d.ToString(CultureInfo.InvariantCulture)}.");
+                    throw parameter.LooseOutOfRange(Describe(key), d, d.ToString(CultureInfo.InvariantCulture));
                 }
 
-                writer.WriteNumber(key, d);
+                writer.WriteNumber(parameter.EncodedName, d);
                 return;
 
-            case Kind.StringArray when value is string:
-                throw Invalid(key, value, "an array of strings, for example [\"text\",\"audio\"]");
+            case ParameterKind.StringArray when value is string:
+                throw Invalid(key, value, parameter.Expected);
 
-            case Kind.Object when value is string or bool or IConvertible || value is JsonElement { ValueKind: not JsonValueKind.Object }:
-                throw Invalid(key, value, "a JSON object (a JsonElement, JsonNode or dictionary)");
+            case ParameterKind.Object when value is string or bool or IConvertible || value is JsonElement { ValueKind: not JsonValueKind.Object }:
+                throw Invalid(key, value, parameter.Expected);
 
             default:
-                writer.WritePropertyName(key);
+                writer.WritePropertyName(parameter.EncodedName);
                 JsonValueWriter.Write(writer, value, Describe(key));
                 return;
         }

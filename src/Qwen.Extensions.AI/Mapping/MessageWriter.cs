@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -26,12 +27,12 @@ internal static class MessageWriter
 
         HashSet<string>? callIds = null;
         var answeredCallIds = CollectResultCallIds(messages);
-        writer.WriteStartArray("messages");
+        writer.WriteStartArray(ChatParameters.Messages.EncodedName);
         if (!string.IsNullOrEmpty(instructions))
         {
             writer.WriteStartObject();
-            writer.WriteString("role", "system");
-            writer.WriteString("content", instructions);
+            writer.WriteString(ResponseFields.Role, "system");
+            writer.WriteString(ResponseFields.Content, instructions);
             writer.WriteEndObject();
         }
 
@@ -83,8 +84,8 @@ internal static class MessageWriter
         }
 
         writer.WriteStartObject();
-        writer.WriteString("role", "system");
-        writer.WriteString("content", text ?? string.Empty);
+        writer.WriteString(ResponseFields.Role, "system");
+        writer.WriteString(ResponseFields.Content, text ?? string.Empty);
         writer.WriteEndObject();
     }
 
@@ -118,15 +119,15 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString("role", "user");
-            writer.WriteString("content", CollectText(message) ?? string.Empty);
+            writer.WriteString(ResponseFields.Role, "user");
+            writer.WriteString(ResponseFields.Content, CollectText(message) ?? string.Empty);
             writer.WriteEndObject();
             return;
         }
 
         writer.WriteStartObject();
-        writer.WriteString("role", "user");
-        writer.WriteStartArray("content");
+        writer.WriteString(ResponseFields.Role, "user");
+        writer.WriteStartArray(ResponseFields.Content);
         foreach (var content in contents)
         {
             switch (content)
@@ -296,17 +297,17 @@ internal static class MessageWriter
         }
 
         writer.WriteStartObject();
-        writer.WriteString("role", "assistant");
-        writer.WriteString("content", hasText ? CollectText(message) : string.Empty);
+        writer.WriteString(ResponseFields.Role, "assistant");
+        writer.WriteString(ResponseFields.Content, hasText ? CollectText(message) : string.Empty);
         if (firstReasoning is not null)
         {
-            writer.WriteString("reasoning_content", reasoning?.ToString() ?? firstReasoning);
+            writer.WriteString(ResponseFields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
         }
 
         if (hasCalls)
         {
             // Empty tool_calls is not supported by the service, so the array is written only when there is a call.
-            writer.WriteStartArray("tool_calls");
+            writer.WriteStartArray(ResponseFields.ToolCalls);
             foreach (var content in message.Contents)
             {
                 // FunctionInvokingChatClient marks calls it has invoked as InformationalOnly; with their results in the history
@@ -323,11 +324,11 @@ internal static class MessageWriter
 
                 (callIds ??= new(StringComparer.Ordinal)).Add(call.CallId);
                 writer.WriteStartObject();
-                writer.WriteString("id", call.CallId);
+                writer.WriteString(ResponseFields.Id, call.CallId);
                 writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
+                writer.WriteStartObject(ResponseFields.Function);
+                writer.WriteString(ResponseFields.Name, call.Name);
+                writer.WriteString(ResponseFields.Arguments, call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -361,9 +362,9 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString("role", "tool");
-            writer.WriteString("tool_call_id", result.CallId);
-            writer.WriteString("content", ResultToText(result, index));
+            writer.WriteString(ResponseFields.Role, "tool");
+            writer.WriteString(ResponseFields.ToolCallId, result.CallId);
+            writer.WriteString(ResponseFields.Content, ResultToText(result, index));
             writer.WriteEndObject();
         }
     }

@@ -9,21 +9,19 @@ using Qwen.Extensions.AI.Wire;
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>
-/// Reads a compatible-mode SSE stream into <see cref="ChatResponseUpdate"/>s. Each event is parsed inside the
-/// <see cref="SseParser"/> callback straight from the parser's buffer (no per-event copy) into one reused frame.
-/// Text and reasoning are yielded as they arrive; tool calls once complete (at <c>finish_reason</c>, or at the end);
-/// usage exactly once, after <c>[DONE]</c>, so aggregation never double counts. A stream without <c>[DONE]</c> is an error.
+/// The per-event mapper of a compatible-mode SSE stream: each event is parsed inside the <see cref="SseParser"/> callback
+/// straight from the parser's buffer (no per-event copy) into one reused frame and mapped to a <see cref="ChatResponseUpdate"/>
+/// (contents through <see cref="ChoiceMapper"/>). Text and reasoning are yielded as they arrive; tool calls once complete (at
+/// <c>finish_reason</c>, or at the end); usage exactly once, after <c>[DONE]</c>, so aggregation never double counts. A stream
+/// without <c>[DONE]</c> is an error. <see cref="StreamingUpdateEnumerator"/> drives it.
 /// </summary>
 internal sealed class StreamingResponseReader
 {
     private readonly ChatCompletionFrame _frame = new();
     private readonly bool _includeReasoning;
-    private readonly int _maxEventBytes;
-    private HttpStatusCode _status;
     private string? _requestId;
     private ToolCallAccumulator? _toolCalls;
     private UsageFrame? _usage;
-    private bool _done;
     private bool _requestIdSent;
     private long? _createdSeconds;
     private DateTimeOffset? _createdAt;
@@ -32,27 +30,39 @@ internal sealed class StreamingResponseReader
     {
         _requestId = requestId;
         _includeReasoning = includeReasoning;
-        _status = status;
-        _maxEventBytes = maxEventBytes;
+        Status = status;
+        MaxEventBytes = maxEventBytes;
     }
+
+    /// <summary>Gets the cap on one event's size, in bytes.</summary>
+    internal int MaxEventBytes { get; }
+
+    /// <summary>Gets or sets the HTTP status of the answer, for errors.</summary>
+    internal HttpStatusCode Status { get; set; }
+
+    /// <summary>Gets or sets the service's request id, for errors and the first update.</summary>
+    internal string? RequestId { get => _requestId; set => _requestId = value; }
+
+    /// <summary>Gets a value indicating whether <c>data: [DONE]</c> has been read.</summary>
+    internal bool IsDone { get; private set; }
 
     /// <summary>Sends with <paramref name="send"/> when enumeration starts, then reads the answer; disposes the answer and <paramref name="body"/> at the end.</summary>
     public static IAsyncEnumerable<ChatResponseUpdate> SendAndReadAsync(
         Func<CancellationToken, Task<ResponseEventStream>> send, IDisposable body, bool includeReasoning, CancellationToken cancellationToken) =>
-        new Updates(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK), null, send, body, cancellationToken);
+        new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK), null, send, body, cancellationToken);
 
     /// <summary>Reads an already open event stream.</summary>
     public IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, CancellationToken cancellationToken) =>
-        new Updates(this, stream, null, null, cancellationToken);
+        new StreamingUpdateEnumerator(this, stream, null, null, cancellationToken);
 
-    private QwenApiException MalformedEvent(Exception ex) => ErrorResponseMapper.Malformed("stream event", ex, _status, _requestId);
+    internal QwenApiException MalformedEvent(Exception ex) => ErrorResponseMapper.Malformed("stream event", ex, Status, _requestId);
 
-    private QwenApiException StreamEndedEarly() => new(
+    internal QwenApiException StreamEndedEarly() => new(
         "The stream ended before 'data: [DONE]': the connection was closed or cut while the reply was still coming, so the reply is incomplete.",
-        _status, null, null, null, _requestId);
+        Status, null, null, null, _requestId);
 
     /// <summary>After the events: pending tool calls, then usage (once); false when nothing is left.</summary>
-    private ChatResponseUpdate? NextTrailingUpdate()
+    internal ChatResponseUpdate? NextTrailingUpdate()
     {
         if (_toolCalls is { HasPending: true })
         {
@@ -70,224 +80,16 @@ internal sealed class StreamingResponseReader
         return null;
     }
 
-    /// <summary>
-    /// The update sequence, written by hand rather than as an <c>async</c> iterator: when the parser has the next event ready
-    /// (the connection already buffered it), <see cref="MoveNextAsync"/> completes synchronously without an iterator state
-    /// machine of its own, so a chunk costs the parser's enumeration plus parsing, not two more layers of async plumbing.
-    /// One enumeration per instance: the request body is released when it ends.
-    /// </summary>
-    private sealed class Updates : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
-    {
-        private const int NotStarted = 0;
-        private const int Reading = 1;
-        private const int Trailing = 2;
-        private const int Finished = 3;
-
-        private readonly StreamingResponseReader _reader;
-        private readonly Func<CancellationToken, Task<ResponseEventStream>>? _send;
-        private Stream? _stream;
-        private IDisposable? _body;
-        private ResponseEventStream? _answer;
-        private IAsyncEnumerator<SseItem<ChatResponseUpdate?>>? _events;
-        private CancellationTokenSource? _linked;
-        private CancellationToken _cancellationToken;
-        private int _state;
-        private bool _enumerated;
-
-        public Updates(StreamingResponseReader reader, Stream? stream, Func<CancellationToken, Task<ResponseEventStream>>? send, IDisposable? body, CancellationToken cancellationToken)
-        {
-            _reader = reader;
-            _stream = stream;
-            _send = send;
-            _body = body;
-            _cancellationToken = cancellationToken;
-        }
-
-        public ChatResponseUpdate Current { get; private set; } = null!;
-
-        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default)
-        {
-            if (_enumerated)
-            {
-                throw new InvalidOperationException("A streaming response can be enumerated once; call GetStreamingResponseAsync again to send another request.");
-            }
-
-            _enumerated = true;
-            if (cancellationToken.CanBeCanceled && cancellationToken != _cancellationToken)
-            {
-                if (_cancellationToken.CanBeCanceled)
-                {
-                    _linked = CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken, cancellationToken);
-                    _cancellationToken = _linked.Token;
-                }
-                else
-                {
-                    _cancellationToken = cancellationToken;
-                }
-            }
-
-            return this;
-        }
-
-        public ValueTask<bool> MoveNextAsync()
-        {
-            try
-            {
-                return MoveNextCore();
-            }
-            catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
-            {
-                // The reader wraps what it parses; this also covers what the mappers compute from it (dates, base64, ...).
-                throw _reader.MalformedEvent(ex);
-            }
-        }
-
-        private ValueTask<bool> MoveNextCore()
-        {
-            switch (_state)
-            {
-                case Reading:
-                    while (true)
-                    {
-                        var next = _events!.MoveNextAsync();
-                        if (!next.IsCompletedSuccessfully)
-                        {
-                            return AwaitEventAsync(next);
-                        }
-
-                        if (Take(next.Result) is { } result)
-                        {
-                            return new ValueTask<bool>(result);
-                        }
-                    }
-
-                case Trailing:
-                    return new ValueTask<bool>(MoveTrailing());
-                case Finished:
-                    return new ValueTask<bool>(false);
-                default:
-                    return StartAsync();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _state = Finished;
-            var events = _events;
-            _events = null;
-            try
-            {
-                if (events is not null)
-                {
-                    await events.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _answer?.Dispose();
-                _answer = null;
-                _body?.Dispose();
-                _body = null;
-                _linked?.Dispose();
-                _linked = null;
-            }
-        }
-
-        /// <summary>Handles one step of the parser: true/false to return, null to read on (an event that produced no update).</summary>
-        private bool? Take(bool moved)
-        {
-            if (!moved)
-            {
-                if (!_reader._done)
-                {
-                    throw _reader.StreamEndedEarly();
-                }
-
-                _state = Trailing;
-                return MoveTrailing();
-            }
-
-            _cancellationToken.ThrowIfCancellationRequested();
-            if (_events!.Current.Data is { } update)
-            {
-                Current = update;
-                if (_reader._done)
-                {
-                    _state = Trailing;
-                }
-
-                return true;
-            }
-
-            if (_reader._done)
-            {
-                _state = Trailing;
-                return MoveTrailing();
-            }
-
-            return null;
-        }
-
-        private bool MoveTrailing()
-        {
-            if (_reader.NextTrailingUpdate() is { } update)
-            {
-                Current = update;
-                return true;
-            }
-
-            _state = Finished;
-            return false;
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> AwaitEventAsync(ValueTask<bool> next)
-        {
-            try
-            {
-                while (true)
-                {
-                    if (Take(await next.ConfigureAwait(false)) is { } result)
-                    {
-                        return result;
-                    }
-
-                    next = _events!.MoveNextAsync();
-                }
-            }
-            catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
-            {
-                throw _reader.MalformedEvent(ex);
-            }
-        }
-
-        private async ValueTask<bool> StartAsync()
-        {
-            _state = Reading;
-            if (_send is not null)
-            {
-                _answer = await _send(_cancellationToken).ConfigureAwait(false);
-                _reader._requestId = _answer.RequestId;
-                _reader._status = _answer.StatusCode;
-                _stream = _answer.Stream;
-            }
-
-            // The BCL parser has no limit on a line or an event: the wrapper stops a stream whose event outgrows the cap.
-            var limited = new EventSizeLimitStream(_stream!, _reader._maxEventBytes, _reader._status, _reader._requestId);
-            _events = SseParser.Create(limited, _reader.Parse).EnumerateAsync(_cancellationToken).GetAsyncEnumerator(_cancellationToken);
-            return await MoveNextAsync().ConfigureAwait(false);
-        }
-    }
-
-    private ChatResponseUpdate? Parse(string eventType, ReadOnlySpan<byte> data)
+    /// <summary>Maps one SSE event to an update, or null when the event yields none (<c>[DONE]</c>, usage only, an empty delta).</summary>
+    internal ChatResponseUpdate? Parse(string eventType, ReadOnlySpan<byte> data)
     {
         if (data.SequenceEqual("[DONE]"u8))
         {
-            _done = true;
+            IsDone = true;
             return null;
         }
 
-        if (data.IsEmpty || _done)
+        if (data.IsEmpty || IsDone)
         {
             return null;
         }
@@ -298,9 +100,9 @@ internal sealed class StreamingResponseReader
         {
             CompletionJsonReader.Read(data, frame);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
         {
-            throw ErrorResponseMapper.Malformed("stream event", ex, _status, _requestId);
+            throw ErrorResponseMapper.Malformed("stream event", ex, Status, _requestId);
         }
 
         _requestId ??= frame.RequestId;
@@ -323,21 +125,7 @@ internal sealed class StreamingResponseReader
         }
 
         var choice = frame.GetChoice(0);
-        List<AIContent>? contents = null;
-        if (_includeReasoning && !string.IsNullOrEmpty(choice.ReasoningContent))
-        {
-            (contents = new List<AIContent>(1)).Add(new TextReasoningContent(choice.ReasoningContent));
-        }
-
-        if (!string.IsNullOrEmpty(choice.Content))
-        {
-            (contents ??= new List<AIContent>(1)).Add(new TextContent(choice.Content));
-        }
-
-        if (choice.AudioData is not null || choice.AudioTranscript is not null)
-        {
-            AudioMapper.Add(contents ??= new List<AIContent>(1), choice);
-        }
+        var contents = ChoiceMapper.ToContents(choice, _includeReasoning, null);
 
         var toolCalls = choice.ToolCalls;
         if (toolCalls.Count > 0)
@@ -370,7 +158,7 @@ internal sealed class StreamingResponseReader
         if (choice.Logprobs is { } logprobs)
         {
             // As on the non-streaming path; MEAI's aggregation carries update properties over to the message.
-            (update.AdditionalProperties ??= new())["logprobs"] = logprobs;
+            (update.AdditionalProperties ??= new())[ChoiceMapper.LogprobsKey] = logprobs;
         }
 
         return update;

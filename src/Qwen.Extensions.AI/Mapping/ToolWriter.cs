@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -29,7 +30,7 @@ internal static class ToolWriter
 
                         if (functions++ == 0)
                         {
-                            writer.WriteStartArray("tools");
+                            writer.WriteStartArray(ChatParameters.Tools.EncodedName);
                         }
 
                         WriteFunction(writer, function);
@@ -55,24 +56,24 @@ internal static class ToolWriter
             }
         }
 
-        if (search && !ExtraParameters.Has(extras, QwenPropertyNames.EnableSearch))
+        if (search && !ExtraParameters.Has(extras, ChatParameters.EnableSearch.Name))
         {
-            writer.WriteBoolean(QwenPropertyNames.EnableSearch, true);
+            writer.WriteBoolean(ChatParameters.EnableSearch.EncodedName, true);
         }
 
-        if (codeInterpreter && !ExtraParameters.Has(extras, QwenPropertyNames.EnableCodeInterpreter))
+        if (codeInterpreter && !ExtraParameters.Has(extras, ChatParameters.EnableCodeInterpreter.Name))
         {
-            writer.WriteBoolean(QwenPropertyNames.EnableCodeInterpreter, true);
+            writer.WriteBoolean(ChatParameters.EnableCodeInterpreter.EncodedName, true);
         }
 
-        if (functions > 0 && options.ToolMode is { } mode && !ExtraParameters.Has(extras, "tool_choice"))
+        if (functions > 0 && options.ToolMode is { } mode && !ExtraParameters.Has(extras, ChatParameters.ToolChoice.Name))
         {
             WriteToolChoice(writer, mode, options.Tools!);
         }
 
-        if (options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, "parallel_tool_calls"))
+        if (options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, ChatParameters.ParallelToolCalls.Name))
         {
-            writer.WriteBoolean("parallel_tool_calls", parallel);
+            writer.WriteBoolean(ChatParameters.ParallelToolCalls.EncodedName, parallel);
         }
     }
 
@@ -112,13 +113,13 @@ internal static class ToolWriter
         switch (mode)
         {
             case NoneChatToolMode:
-                writer.WriteString("tool_choice", "none");
+                writer.WriteString(ChatParameters.ToolChoice.EncodedName, "none");
                 break;
             case AutoChatToolMode:
-                writer.WriteString("tool_choice", "auto");
+                writer.WriteString(ChatParameters.ToolChoice.EncodedName, "auto");
                 break;
             case RequiredChatToolMode { RequiredFunctionName: null }:
-                writer.WriteString("tool_choice", "required");
+                writer.WriteString(ChatParameters.ToolChoice.EncodedName, "required");
                 break;
             case RequiredChatToolMode { RequiredFunctionName: { } name }:
                 var found = false;
@@ -136,7 +137,7 @@ internal static class ToolWriter
                     throw new ArgumentException($"ChatOptions.ToolMode requires the function '{name}', which is not among ChatOptions.Tools.", "options");
                 }
 
-                writer.WriteStartObject("tool_choice");
+                writer.WriteStartObject(ChatParameters.ToolChoice.EncodedName);
                 writer.WriteString("type", "function");
                 writer.WriteStartObject("function");
                 writer.WriteString("name", name);
