@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
+using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.SemanticKernel;
 
@@ -30,78 +31,78 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     private double? _repetitionPenalty;
 
     /// <summary>Gets or sets the sampling temperature, in [0, 2) (<c>temperature</c>).</summary>
-    [JsonPropertyName("temperature")]
+    [JsonPropertyName(ChatParameters.Names.Temperature)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Temperature { get => _temperature; set => Set(ref _temperature, value); }
 
     /// <summary>Gets or sets the nucleus sampling threshold, in (0, 1] (<c>top_p</c>).</summary>
-    [JsonPropertyName("top_p")]
+    [JsonPropertyName(ChatParameters.Names.TopP)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? TopP { get => _topP; set => Set(ref _topP, value); }
 
     /// <summary>Gets or sets the number of candidate tokens sampled from, ≥ 0; above 100 disables top-k (<c>top_k</c>).</summary>
-    [JsonPropertyName("top_k")]
+    [JsonPropertyName(ChatParameters.Names.TopK)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? TopK { get => _topK; set => Set(ref _topK, value); }
 
     /// <summary>Gets or sets the most tokens the answer may have (<c>max_tokens</c>).</summary>
-    [JsonPropertyName("max_tokens")]
+    [JsonPropertyName(ChatParameters.Names.MaxTokens)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? MaxTokens { get => _maxTokens; set => Set(ref _maxTokens, value); }
 
     /// <summary>Gets or sets the presence penalty, in [-2, 2] (<c>presence_penalty</c>).</summary>
-    [JsonPropertyName("presence_penalty")]
+    [JsonPropertyName(ChatParameters.Names.PresencePenalty)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? PresencePenalty { get => _presencePenalty; set => Set(ref _presencePenalty, value); }
 
     /// <summary>Gets or sets the random seed, in [0, 2^31-1] (<c>seed</c>).</summary>
-    [JsonPropertyName("seed")]
+    [JsonPropertyName(ChatParameters.Names.Seed)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Seed { get => _seed; set => Set(ref _seed, value); }
 
     /// <summary>Gets or sets the sequences that stop generation (sent as <c>stop</c>).</summary>
-    [JsonPropertyName("stop_sequences")]
+    [JsonPropertyName(ChatParameters.StopSequencesSetting)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IList<string>? StopSequences { get => _stopSequences; set => Set(ref _stopSequences, value); }
 
     /// <summary>Gets or sets whether a hybrid-thinking model thinks before answering (<c>enable_thinking</c>).</summary>
     /// <remarks>The reasoning arrives in <see cref="KernelContent.Metadata"/> under <see cref="QwenMetadataKeys.Reasoning"/> and as <c>ReasoningContent</c> items.</remarks>
-    [JsonPropertyName("enable_thinking")]
+    [JsonPropertyName(ChatParameters.Names.EnableThinking)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? EnableThinking { get => _enableThinking; set => Set(ref _enableThinking, value); }
 
     /// <summary>Gets or sets the most tokens the model may think for, ≥ 1 (<c>thinking_budget</c>).</summary>
-    [JsonPropertyName("thinking_budget")]
+    [JsonPropertyName(ChatParameters.Names.ThinkingBudget)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ThinkingBudget { get => _thinkingBudget; set => Set(ref _thinkingBudget, value); }
 
     /// <summary>Gets or sets whether the reasoning of every earlier assistant turn is sent back, not only the current tool loop's (<c>preserve_thinking</c>).</summary>
-    [JsonPropertyName("preserve_thinking")]
+    [JsonPropertyName(ChatParameters.Names.PreserveThinking)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? PreserveThinking { get => _preserveThinking; set => Set(ref _preserveThinking, value); }
 
     /// <summary>Gets or sets whether the model may search the web (<c>enable_search</c>).</summary>
-    [JsonPropertyName("enable_search")]
+    [JsonPropertyName(ChatParameters.Names.EnableSearch)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? EnableSearch { get => _enableSearch; set => Set(ref _enableSearch, value); }
 
     /// <summary>Gets or sets the web search options by wire name, for example <c>forced_search</c>, <c>search_strategy</c>, <c>enable_source</c> (<c>search_options</c>).</summary>
-    [JsonPropertyName("search_options")]
+    [JsonPropertyName(ChatParameters.Names.SearchOptions)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IDictionary<string, object?>? SearchOptions { get => _searchOptions; set => Set(ref _searchOptions, value); }
 
     /// <summary>Gets or sets whether the model may run code (<c>enable_code_interpreter</c>).</summary>
-    [JsonPropertyName("enable_code_interpreter")]
+    [JsonPropertyName(ChatParameters.Names.EnableCodeInterpreter)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? EnableCodeInterpreter { get => _enableCodeInterpreter; set => Set(ref _enableCodeInterpreter, value); }
 
     /// <summary>Gets or sets whether input images keep a higher pixel limit on vision models (<c>vl_high_resolution_images</c>).</summary>
-    [JsonPropertyName("vl_high_resolution_images")]
+    [JsonPropertyName(ChatParameters.Names.VlHighResolutionImages)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? VlHighResolutionImages { get => _vlHighResolutionImages; set => Set(ref _vlHighResolutionImages, value); }
 
     /// <summary>Gets or sets DashScope's repetition penalty, &gt; 0 with 1.0 meaning none (<c>repetition_penalty</c>).</summary>
-    [JsonPropertyName("repetition_penalty")]
+    [JsonPropertyName(ChatParameters.Names.RepetitionPenalty)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? RepetitionPenalty { get => _repetitionPenalty; set => Set(ref _repetitionPenalty, value); }
 
@@ -187,21 +188,21 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
         options.Seed = Seed ?? options.Seed;
         options.StopSequences = StopSequences ?? options.StopSequences;
 
-        Put(options, QwenPropertyNames.EnableThinking, EnableThinking);
-        Put(options, QwenPropertyNames.ThinkingBudget, ThinkingBudget);
-        Put(options, QwenPropertyNames.PreserveThinking, PreserveThinking);
-        Put(options, QwenPropertyNames.EnableSearch, EnableSearch);
-        Put(options, QwenPropertyNames.SearchOptions, SearchOptions);
-        Put(options, QwenPropertyNames.EnableCodeInterpreter, EnableCodeInterpreter);
-        Put(options, QwenPropertyNames.VlHighResolutionImages, VlHighResolutionImages);
-        Put(options, QwenPropertyNames.RepetitionPenalty, RepetitionPenalty);
+        Put(options, ChatParameters.EnableThinking, EnableThinking);
+        Put(options, ChatParameters.ThinkingBudget, ThinkingBudget);
+        Put(options, ChatParameters.PreserveThinking, PreserveThinking);
+        Put(options, ChatParameters.EnableSearch, EnableSearch);
+        Put(options, ChatParameters.SearchOptions, SearchOptions);
+        Put(options, ChatParameters.EnableCodeInterpreter, EnableCodeInterpreter);
+        Put(options, ChatParameters.VlHighResolutionImages, VlHighResolutionImages);
+        Put(options, ChatParameters.RepetitionPenalty, RepetitionPenalty);
     }
 
-    private static void Put(ChatOptions options, string wireName, object? value)
+    private static void Put(ChatOptions options, RequestParameter parameter, object? value)
     {
         if (value is not null)
         {
-            (options.AdditionalProperties ??= [])[wireName] = value;
+            (options.AdditionalProperties ??= [])[parameter.Name] = value;
         }
     }
 
@@ -215,23 +216,23 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     {
         switch (key)
         {
-            case "temperature": Temperature = SettingValue.ToDouble(key, value); return true;
-            case "top_p": TopP = SettingValue.ToDouble(key, value); return true;
-            case QwenPropertyNames.TopK: TopK = SettingValue.ToInt(key, value); return true;
-            case "max_tokens": MaxTokens = SettingValue.ToInt(key, value); return true;
-            case "presence_penalty": PresencePenalty = SettingValue.ToDouble(key, value); return true;
-            case "seed": Seed = SettingValue.ToInt(key, value); return true;
-            case QwenPropertyNames.EnableThinking: EnableThinking = SettingValue.ToBool(key, value); return true;
-            case QwenPropertyNames.ThinkingBudget: ThinkingBudget = SettingValue.ToInt(key, value); return true;
-            case QwenPropertyNames.PreserveThinking: PreserveThinking = SettingValue.ToBool(key, value); return true;
-            case QwenPropertyNames.EnableSearch: EnableSearch = SettingValue.ToBool(key, value); return true;
-            case QwenPropertyNames.EnableCodeInterpreter: EnableCodeInterpreter = SettingValue.ToBool(key, value); return true;
-            case QwenPropertyNames.VlHighResolutionImages: VlHighResolutionImages = SettingValue.ToBool(key, value); return true;
-            case QwenPropertyNames.RepetitionPenalty: RepetitionPenalty = SettingValue.ToDouble(key, value); return true;
-            case QwenPropertyNames.SearchOptions when value is JsonElement { ValueKind: JsonValueKind.Object } e:
+            case ChatParameters.Names.Temperature: Temperature = SettingValue.ToDouble(key, value); return true;
+            case ChatParameters.Names.TopP: TopP = SettingValue.ToDouble(key, value); return true;
+            case ChatParameters.Names.TopK: TopK = SettingValue.ToInt(key, value); return true;
+            case ChatParameters.Names.MaxTokens: MaxTokens = SettingValue.ToInt(key, value); return true;
+            case ChatParameters.Names.PresencePenalty: PresencePenalty = SettingValue.ToDouble(key, value); return true;
+            case ChatParameters.Names.Seed: Seed = SettingValue.ToInt(key, value); return true;
+            case ChatParameters.Names.EnableThinking: EnableThinking = SettingValue.ToBool(key, value); return true;
+            case ChatParameters.Names.ThinkingBudget: ThinkingBudget = SettingValue.ToInt(key, value); return true;
+            case ChatParameters.Names.PreserveThinking: PreserveThinking = SettingValue.ToBool(key, value); return true;
+            case ChatParameters.Names.EnableSearch: EnableSearch = SettingValue.ToBool(key, value); return true;
+            case ChatParameters.Names.EnableCodeInterpreter: EnableCodeInterpreter = SettingValue.ToBool(key, value); return true;
+            case ChatParameters.Names.VlHighResolutionImages: VlHighResolutionImages = SettingValue.ToBool(key, value); return true;
+            case ChatParameters.Names.RepetitionPenalty: RepetitionPenalty = SettingValue.ToDouble(key, value); return true;
+            case ChatParameters.Names.SearchOptions when value is JsonElement { ValueKind: JsonValueKind.Object } e:
                 SearchOptions = e.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
                 return true;
-            case QwenPropertyNames.SearchOptions when value is IDictionary<string, object?> d:
+            case ChatParameters.Names.SearchOptions when value is IDictionary<string, object?> d:
                 SearchOptions = new Dictionary<string, object?>(d, StringComparer.Ordinal);
                 return true;
             default:

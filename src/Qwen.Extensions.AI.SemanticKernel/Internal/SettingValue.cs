@@ -1,48 +1,50 @@
-using System.Globalization;
 using System.Text.Json;
+using Qwen.Extensions.AI.Mapping;
 
 namespace Qwen.Extensions.AI.SemanticKernel;
 
-/// <summary>Reads extension-data values the way Semantic Kernel hands them over: CLR values, or <see cref="JsonElement"/>s from JSON/YAML.</summary>
+/// <summary>
+/// Reads extension-data values the way Semantic Kernel hands them over: CLR values, or <see cref="JsonElement"/>s from JSON/YAML.
+/// The coercion itself is the core's (<see cref="LooseValue"/>), so settings and <c>AdditionalProperties</c> accept the same values.
+/// </summary>
 internal static class SettingValue
 {
-    public static bool? ToBool(string key, object? value) => value switch
+    public static bool? ToBool(string key, object? value)
     {
-        null => null,
-        bool b => b,
-        JsonElement { ValueKind: JsonValueKind.True } => true,
-        JsonElement { ValueKind: JsonValueKind.False } => false,
-        JsonElement { ValueKind: JsonValueKind.Null } => null,
-        string s when bool.TryParse(s, out var b) => b,
-        _ => throw Invalid(key, value, "true or false"),
-    };
-
-    public static int? ToInt(string key, object? value)
-    {
-        var d = ToDouble(key, value);
-        if (d is null)
+        if (IsNull(value))
         {
             return null;
         }
 
-        if (d != Math.Floor(d.Value) || d < int.MinValue || d > int.MaxValue)
-        {
-            throw Invalid(key, value!, "a whole number");
-        }
-
-        return (int)d.Value;
+        return LooseValue.TryGetBoolean(value, out var b) ? b : throw Invalid(key, value!, "true or false");
     }
 
-    public static double? ToDouble(string key, object? value) => value switch
+    public static int? ToInt(string key, object? value)
     {
-        null => null,
-        JsonElement { ValueKind: JsonValueKind.Null } => null,
-        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
-        JsonElement { ValueKind: JsonValueKind.String } e when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
-        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
-        IConvertible c and not bool and not string => c.ToDouble(CultureInfo.InvariantCulture),
-        _ => throw Invalid(key, value, "a number"),
-    };
+        if (IsNull(value))
+        {
+            return null;
+        }
+
+        if (LooseValue.TryGetInteger(value, out var l) && l >= int.MinValue && l <= int.MaxValue)
+        {
+            return (int)l;
+        }
+
+        throw Invalid(key, value!, LooseValue.TryGetNumber(value, out _) ? "a whole number" : "a number");
+    }
+
+    public static double? ToDouble(string key, object? value)
+    {
+        if (IsNull(value))
+        {
+            return null;
+        }
+
+        return LooseValue.TryGetNumber(value, out var d) ? d : throw Invalid(key, value!, "a number");
+    }
+
+    private static bool IsNull(object? value) => value is null or JsonElement { ValueKind: JsonValueKind.Null };
 
     private static ArgumentException Invalid(string key, object value, string expected) =>
         new($"Execution setting '{key}' must be {expected}; got a {value.GetType().Name} ('{value}').", "settings");
