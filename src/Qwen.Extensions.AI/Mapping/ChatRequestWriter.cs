@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Qwen.Extensions.AI.Http;
-using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -21,7 +20,7 @@ internal static class ChatRequestWriter
     /// <summary>The thinking budget for <see cref="ReasoningEffort.Medium"/>.</summary>
     internal const int MediumEffortThinkingBudget = 8192;
 
-    private static readonly JsonEncodedText IncludeUsage = JsonEncodedText.Encode(ChatParameters.Names.IncludeUsage);
+    private static readonly JsonEncodedText IncludeUsage = JsonEncodedText.Encode(Wire.ChatParameters.Names.IncludeUsage);
 
     public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)
     {
@@ -62,17 +61,17 @@ internal static class ChatRequestWriter
     {
         var extras = MergeExtras(options, client);
         writer.WriteStartObject();
-        writer.WriteString(ChatParameters.Model.EncodedName, model);
-        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, ChatParameters.PreserveThinking.Name));
+        writer.WriteString(Wire.ChatParameters.Model.EncodedName, model);
+        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name));
         if (stream)
         {
-            if (ExtraParameters.GetInteger(extras, ChatParameters.N.Name) > 1)
+            if (ExtraParameters.GetInteger(extras, Wire.ChatParameters.N.Name) > 1)
             {
                 throw new NotSupportedException("ChatOptions.AdditionalProperties[\"n\"] > 1 is supported by GetResponseAsync only: a stream of several choices cannot be told apart in ChatResponseUpdate.");
             }
 
-            writer.WriteBoolean(ChatParameters.Stream.EncodedName, true);
-            writer.WriteStartObject(ChatParameters.StreamOptions.EncodedName);
+            writer.WriteBoolean(Wire.ChatParameters.Stream.EncodedName, true);
+            writer.WriteStartObject(Wire.ChatParameters.StreamOptions.EncodedName);
             writer.WriteBoolean(IncludeUsage, true);
             writer.WriteEndObject();
         }
@@ -103,54 +102,54 @@ internal static class ChatRequestWriter
             throw new NotSupportedException("ChatOptions.ContinuationToken is not supported: Qwen compatible mode has no background responses.");
         }
 
-        if (options.Temperature is { } temperature && !ExtraParameters.Has(extras, ChatParameters.Temperature.Name))
+        if (options.Temperature is { } temperature && !ExtraParameters.Has(extras, Wire.ChatParameters.Temperature.Name))
         {
-            if (!ChatParameters.Temperature.InRange(temperature))
+            if (!Wire.ChatParameters.Temperature.InRange(temperature))
             {
-                throw ChatParameters.Temperature.TypedOutOfRange(temperature, Format(temperature));
+                throw Wire.ChatParameters.Temperature.TypedOutOfRange(temperature, Format(temperature));
             }
 
-            writer.WriteNumber(ChatParameters.Temperature.EncodedName, temperature);
+            writer.WriteNumber(Wire.ChatParameters.Temperature.EncodedName, temperature);
         }
 
-        if (options.TopP is { } topP && !ExtraParameters.Has(extras, ChatParameters.TopP.Name))
+        if (options.TopP is { } topP && !ExtraParameters.Has(extras, Wire.ChatParameters.TopP.Name))
         {
-            if (!ChatParameters.TopP.InRange(topP))
+            if (!Wire.ChatParameters.TopP.InRange(topP))
             {
-                throw ChatParameters.TopP.TypedOutOfRange(topP, Format(topP));
+                throw Wire.ChatParameters.TopP.TypedOutOfRange(topP, Format(topP));
             }
 
-            writer.WriteNumber(ChatParameters.TopP.EncodedName, topP);
+            writer.WriteNumber(Wire.ChatParameters.TopP.EncodedName, topP);
         }
 
-        if (options.TopK is { } topK && !ExtraParameters.Has(extras, ChatParameters.TopK.Name))
+        if (options.TopK is { } topK && !ExtraParameters.Has(extras, Wire.ChatParameters.TopK.Name))
         {
-            if (!ChatParameters.TopK.InRange(topK))
+            if (!Wire.ChatParameters.TopK.InRange(topK))
             {
-                throw ChatParameters.TopK.TypedOutOfRange(topK, topK.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.TopK.TypedOutOfRange(topK, topK.ToString(CultureInfo.InvariantCulture));
             }
 
-            writer.WriteNumber(ChatParameters.TopK.EncodedName, topK);
+            writer.WriteNumber(Wire.ChatParameters.TopK.EncodedName, topK);
         }
 
-        if (options.MaxOutputTokens is { } maxTokens && !ExtraParameters.Has(extras, ChatParameters.MaxTokens.Name))
+        if (options.MaxOutputTokens is { } maxTokens && !ExtraParameters.Has(extras, Wire.ChatParameters.MaxTokens.Name))
         {
-            if (!ChatParameters.MaxTokens.InRange(maxTokens))
+            if (!Wire.ChatParameters.MaxTokens.InRange(maxTokens))
             {
-                throw ChatParameters.MaxTokens.TypedOutOfRange(maxTokens, maxTokens.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.MaxTokens.TypedOutOfRange(maxTokens, maxTokens.ToString(CultureInfo.InvariantCulture));
             }
 
-            writer.WriteNumber(ChatParameters.MaxTokens.EncodedName, maxTokens);
+            writer.WriteNumber(Wire.ChatParameters.MaxTokens.EncodedName, maxTokens);
         }
 
-        if (options.PresencePenalty is { } presence && !ExtraParameters.Has(extras, ChatParameters.PresencePenalty.Name))
+        if (options.PresencePenalty is { } presence && !ExtraParameters.Has(extras, Wire.ChatParameters.PresencePenalty.Name))
         {
-            if (!ChatParameters.PresencePenalty.InRange(presence))
+            if (!Wire.ChatParameters.PresencePenalty.InRange(presence))
             {
-                throw ChatParameters.PresencePenalty.TypedOutOfRange(presence, Format(presence));
+                throw Wire.ChatParameters.PresencePenalty.TypedOutOfRange(presence, Format(presence));
             }
 
-            writer.WriteNumber(ChatParameters.PresencePenalty.EncodedName, presence);
+            writer.WriteNumber(Wire.ChatParameters.PresencePenalty.EncodedName, presence);
         }
 
         if (options.FrequencyPenalty is { } frequency && frequency != 0)
@@ -162,19 +161,19 @@ internal static class ChatRequestWriter
                 "or AdditionalProperties[\"repetition_penalty\"] (DashScope's own, > 0, 1.0 = none).");
         }
 
-        if (options.Seed is { } seed && !ExtraParameters.Has(extras, ChatParameters.Seed.Name))
+        if (options.Seed is { } seed && !ExtraParameters.Has(extras, Wire.ChatParameters.Seed.Name))
         {
-            if (!ChatParameters.Seed.InRange(seed))
+            if (!Wire.ChatParameters.Seed.InRange(seed))
             {
-                throw ChatParameters.Seed.TypedOutOfRange(seed, seed.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.Seed.TypedOutOfRange(seed, seed.ToString(CultureInfo.InvariantCulture));
             }
 
-            writer.WriteNumber(ChatParameters.Seed.EncodedName, seed);
+            writer.WriteNumber(Wire.ChatParameters.Seed.EncodedName, seed);
         }
 
-        if (options.StopSequences is { Count: > 0 } stops && !ExtraParameters.Has(extras, ChatParameters.Stop.Name))
+        if (options.StopSequences is { Count: > 0 } stops && !ExtraParameters.Has(extras, Wire.ChatParameters.Stop.Name))
         {
-            writer.WriteStartArray(ChatParameters.Stop.EncodedName);
+            writer.WriteStartArray(Wire.ChatParameters.Stop.EncodedName);
             foreach (var stop in stops)
             {
                 if (string.IsNullOrEmpty(stop))
@@ -188,7 +187,7 @@ internal static class ChatRequestWriter
             writer.WriteEndArray();
         }
 
-        if (options.ResponseFormat is { } format && !ExtraParameters.Has(extras, ChatParameters.ResponseFormat.Name))
+        if (options.ResponseFormat is { } format && !ExtraParameters.Has(extras, Wire.ChatParameters.ResponseFormat.Name))
         {
             WriteResponseFormat(writer, format);
         }
@@ -199,7 +198,7 @@ internal static class ChatRequestWriter
 
     private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat format)
     {
-        writer.WriteStartObject(ChatParameters.ResponseFormat.EncodedName);
+        writer.WriteStartObject(Wire.ChatParameters.ResponseFormat.EncodedName);
         switch (format)
         {
             case ChatResponseFormatText:
@@ -235,9 +234,9 @@ internal static class ChatRequestWriter
             return;
         }
 
-        if (!ExtraParameters.Has(extras, ChatParameters.EnableThinking.Name))
+        if (!ExtraParameters.Has(extras, Wire.ChatParameters.EnableThinking.Name))
         {
-            writer.WriteBoolean(ChatParameters.EnableThinking.EncodedName, effort != ReasoningEffort.None);
+            writer.WriteBoolean(Wire.ChatParameters.EnableThinking.EncodedName, effort != ReasoningEffort.None);
         }
 
         var budget = effort switch
@@ -247,9 +246,9 @@ internal static class ChatRequestWriter
             _ => 0,
         };
 
-        if (budget > 0 && !ExtraParameters.Has(extras, ChatParameters.ThinkingBudget.Name))
+        if (budget > 0 && !ExtraParameters.Has(extras, Wire.ChatParameters.ThinkingBudget.Name))
         {
-            writer.WriteNumber(ChatParameters.ThinkingBudget.EncodedName, budget);
+            writer.WriteNumber(Wire.ChatParameters.ThinkingBudget.EncodedName, budget);
         }
     }
 

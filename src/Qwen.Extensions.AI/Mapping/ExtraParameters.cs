@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -9,7 +8,7 @@ namespace Qwen.Extensions.AI.Mapping;
 /// The policy for <c>ChatOptions.AdditionalProperties</c>: known compatible-mode parameters are validated and written with
 /// their wire types (SK's 50.0 becomes 50); keys shaped like wire names (lower snake_case) pass through as they are, for
 /// parameters DashScope adds later; other keys are application metadata and are not sent; keys the client owns are refused.
-/// Names, kinds and ranges come from <see cref="ChatParameters"/>.
+/// Names, kinds and ranges come from <see cref="Wire.ChatParameters"/>.
 /// </summary>
 internal static class ExtraParameters
 {
@@ -30,9 +29,9 @@ internal static class ExtraParameters
         foreach (var pair in extras)
         {
             var key = pair.Key;
-            if (ChatParameters.Table.TryGet(key, out var parameter))
+            if (Wire.ChatParameters.Table.TryGet(key, out var parameter))
             {
-                if (parameter.Kind == ParameterKind.Reserved)
+                if (parameter.Kind == Wire.ParameterKind.Reserved)
                 {
                     throw new ArgumentException(
                         $"ChatOptions.AdditionalProperties[\"{key}\"] cannot be set: the client writes '{key}' itself. " +
@@ -53,7 +52,7 @@ internal static class ExtraParameters
         }
     }
 
-    private static void WriteKnown(Utf8JsonWriter writer, object? value, RequestParameter parameter)
+    private static void WriteKnown(Utf8JsonWriter writer, object? value, Wire.RequestParameter parameter)
     {
         var key = parameter.Name;
         if (value is null || value is JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined })
@@ -68,7 +67,7 @@ internal static class ExtraParameters
 
         switch (parameter.Kind)
         {
-            case ParameterKind.Boolean:
+            case Wire.ParameterKind.Boolean:
                 if (!LooseValue.TryGetBoolean(value, out var b))
                 {
                     throw Invalid(key, value, parameter.Expected);
@@ -77,44 +76,48 @@ internal static class ExtraParameters
                 writer.WriteBoolean(parameter.EncodedName, b);
                 return;
 
-            case ParameterKind.Integer:
-                if (!LooseValue.TryGetInteger(value, out var l))
-                {
-                    throw Invalid(key, value, parameter.Expected);
-                }
-
-                if (!parameter.InRange(l))
-                {
-                    throw parameter.LooseOutOfRange(Describe(key), l, l.ToString(CultureInfo.InvariantCulture));
-                }
-
-                writer.WriteNumber(parameter.EncodedName, l);
+            case Wire.ParameterKind.Integer or Wire.ParameterKind.Number:
+                WriteNumber(writer, key, value, parameter);
                 return;
 
-            case ParameterKind.Number:
-                if (!LooseValue.TryGetNumber(value, out var d))
-                {
-                    throw Invalid(key, value, parameter.Expected);
-                }
-
-                if (!parameter.InRange(d))
-                {
-                    throw parameter.LooseOutOfRange(Describe(key), d, d.ToString(CultureInfo.InvariantCulture));
-                }
-
-                writer.WriteNumber(parameter.EncodedName, d);
-                return;
-
-            case ParameterKind.StringArray when value is string:
+            case Wire.ParameterKind.StringArray when value is string:
                 throw Invalid(key, value, parameter.Expected);
 
-            case ParameterKind.Object when value is string or bool or IConvertible || value is JsonElement { ValueKind: not JsonValueKind.Object }:
+            case Wire.ParameterKind.Object when value is string or bool or IConvertible || value is JsonElement { ValueKind: not JsonValueKind.Object }:
                 throw Invalid(key, value, parameter.Expected);
 
             default:
                 writer.WritePropertyName(parameter.EncodedName);
                 JsonValueWriter.Write(writer, value, Describe(key));
                 return;
+        }
+    }
+
+    /// <summary>Writes a whole number (SK's 50.0 becomes 50) or a number, after checking it against the row's range.</summary>
+    private static void WriteNumber(Utf8JsonWriter writer, string key, object value, Wire.RequestParameter parameter)
+    {
+        var integer = parameter.Kind == Wire.ParameterKind.Integer;
+        long whole = 0;
+        double number = 0;
+        if (integer ? !LooseValue.TryGetInteger(value, out whole) : !LooseValue.TryGetNumber(value, out number))
+        {
+            throw Invalid(key, value, parameter.Expected);
+        }
+
+        if (!parameter.InRange(integer ? whole : number))
+        {
+            throw integer
+                ? parameter.LooseOutOfRange(Describe(key), whole, whole.ToString(CultureInfo.InvariantCulture))
+                : parameter.LooseOutOfRange(Describe(key), number, number.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (integer)
+        {
+            writer.WriteNumber(parameter.EncodedName, whole);
+        }
+        else
+        {
+            writer.WriteNumber(parameter.EncodedName, number);
         }
     }
 

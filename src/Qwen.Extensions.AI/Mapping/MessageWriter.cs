@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -27,12 +26,12 @@ internal static class MessageWriter
 
         HashSet<string>? callIds = null;
         var answeredCallIds = CollectResultCallIds(messages);
-        writer.WriteStartArray(ChatParameters.Messages.EncodedName);
+        writer.WriteStartArray(Wire.ChatParameters.Messages.EncodedName);
         if (!string.IsNullOrEmpty(instructions))
         {
             writer.WriteStartObject();
-            writer.WriteString(ResponseFields.Role, "system");
-            writer.WriteString(ResponseFields.Content, instructions);
+            writer.WriteString(Wire.ResponseFields.Role, "system");
+            writer.WriteString(Wire.ResponseFields.Content, instructions);
             writer.WriteEndObject();
         }
 
@@ -84,8 +83,8 @@ internal static class MessageWriter
         }
 
         writer.WriteStartObject();
-        writer.WriteString(ResponseFields.Role, "system");
-        writer.WriteString(ResponseFields.Content, text ?? string.Empty);
+        writer.WriteString(Wire.ResponseFields.Role, "system");
+        writer.WriteString(Wire.ResponseFields.Content, text ?? string.Empty);
         writer.WriteEndObject();
     }
 
@@ -119,15 +118,15 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString(ResponseFields.Role, "user");
-            writer.WriteString(ResponseFields.Content, CollectText(message) ?? string.Empty);
+            writer.WriteString(Wire.ResponseFields.Role, "user");
+            writer.WriteString(Wire.ResponseFields.Content, CollectText(message) ?? string.Empty);
             writer.WriteEndObject();
             return;
         }
 
         writer.WriteStartObject();
-        writer.WriteString(ResponseFields.Role, "user");
-        writer.WriteStartArray(ResponseFields.Content);
+        writer.WriteString(Wire.ResponseFields.Role, "user");
+        writer.WriteStartArray(Wire.ResponseFields.Content);
         foreach (var content in contents)
         {
             switch (content)
@@ -297,17 +296,17 @@ internal static class MessageWriter
         }
 
         writer.WriteStartObject();
-        writer.WriteString(ResponseFields.Role, "assistant");
-        writer.WriteString(ResponseFields.Content, hasText ? CollectText(message) : string.Empty);
+        writer.WriteString(Wire.ResponseFields.Role, "assistant");
+        writer.WriteString(Wire.ResponseFields.Content, hasText ? CollectText(message) : string.Empty);
         if (firstReasoning is not null)
         {
-            writer.WriteString(ResponseFields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
+            writer.WriteString(Wire.ResponseFields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
         }
 
         if (hasCalls)
         {
             // Empty tool_calls is not supported by the service, so the array is written only when there is a call.
-            writer.WriteStartArray(ResponseFields.ToolCalls);
+            writer.WriteStartArray(Wire.ResponseFields.ToolCalls);
             foreach (var content in message.Contents)
             {
                 // FunctionInvokingChatClient marks calls it has invoked as InformationalOnly; with their results in the history
@@ -324,11 +323,11 @@ internal static class MessageWriter
 
                 (callIds ??= new(StringComparer.Ordinal)).Add(call.CallId);
                 writer.WriteStartObject();
-                writer.WriteString(ResponseFields.Id, call.CallId);
+                writer.WriteString(Wire.ResponseFields.Id, call.CallId);
                 writer.WriteString("type", "function");
-                writer.WriteStartObject(ResponseFields.Function);
-                writer.WriteString(ResponseFields.Name, call.Name);
-                writer.WriteString(ResponseFields.Arguments, call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
+                writer.WriteStartObject(Wire.ResponseFields.Function);
+                writer.WriteString(Wire.ResponseFields.Name, call.Name);
+                writer.WriteString(Wire.ResponseFields.Arguments, call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -362,9 +361,9 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString(ResponseFields.Role, "tool");
-            writer.WriteString(ResponseFields.ToolCallId, result.CallId);
-            writer.WriteString(ResponseFields.Content, ResultToText(result, index));
+            writer.WriteString(Wire.ResponseFields.Role, "tool");
+            writer.WriteString(Wire.ResponseFields.ToolCallId, result.CallId);
+            writer.WriteString(Wire.ResponseFields.Content, ResultToText(result, index));
             writer.WriteEndObject();
         }
     }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -30,7 +29,7 @@ internal static class ToolWriter
 
                         if (functions++ == 0)
                         {
-                            writer.WriteStartArray(ChatParameters.Tools.EncodedName);
+                            writer.WriteStartArray(Wire.ChatParameters.Tools.EncodedName);
                         }
 
                         WriteFunction(writer, function);
@@ -56,24 +55,24 @@ internal static class ToolWriter
             }
         }
 
-        if (search && !ExtraParameters.Has(extras, ChatParameters.EnableSearch.Name))
+        if (search && !ExtraParameters.Has(extras, Wire.ChatParameters.EnableSearch.Name))
         {
-            writer.WriteBoolean(ChatParameters.EnableSearch.EncodedName, true);
+            writer.WriteBoolean(Wire.ChatParameters.EnableSearch.EncodedName, true);
         }
 
-        if (codeInterpreter && !ExtraParameters.Has(extras, ChatParameters.EnableCodeInterpreter.Name))
+        if (codeInterpreter && !ExtraParameters.Has(extras, Wire.ChatParameters.EnableCodeInterpreter.Name))
         {
-            writer.WriteBoolean(ChatParameters.EnableCodeInterpreter.EncodedName, true);
+            writer.WriteBoolean(Wire.ChatParameters.EnableCodeInterpreter.EncodedName, true);
         }
 
-        if (functions > 0 && options.ToolMode is { } mode && !ExtraParameters.Has(extras, ChatParameters.ToolChoice.Name))
+        if (functions > 0 && options.ToolMode is { } mode && !ExtraParameters.Has(extras, Wire.ChatParameters.ToolChoice.Name))
         {
             WriteToolChoice(writer, mode, options.Tools!);
         }
 
-        if (options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, ChatParameters.ParallelToolCalls.Name))
+        if (options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, Wire.ChatParameters.ParallelToolCalls.Name))
         {
-            writer.WriteBoolean(ChatParameters.ParallelToolCalls.EncodedName, parallel);
+            writer.WriteBoolean(Wire.ChatParameters.ParallelToolCalls.EncodedName, parallel);
         }
     }
 
@@ -113,13 +112,13 @@ internal static class ToolWriter
         switch (mode)
         {
             case NoneChatToolMode:
-                writer.WriteString(ChatParameters.ToolChoice.EncodedName, "none");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "none");
                 break;
             case AutoChatToolMode:
-                writer.WriteString(ChatParameters.ToolChoice.EncodedName, "auto");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "auto");
                 break;
             case RequiredChatToolMode { RequiredFunctionName: null }:
-                writer.WriteString(ChatParameters.ToolChoice.EncodedName, "required");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "required");
                 break;
             case RequiredChatToolMode { RequiredFunctionName: { } name }:
                 var found = false;
@@ -137,7 +136,7 @@ internal static class ToolWriter
                     throw new ArgumentException($"ChatOptions.ToolMode requires the function '{name}', which is not among ChatOptions.Tools.", "options");
                 }
 
-                writer.WriteStartObject(ChatParameters.ToolChoice.EncodedName);
+                writer.WriteStartObject(Wire.ChatParameters.ToolChoice.EncodedName);
                 writer.WriteString("type", "function");
                 writer.WriteStartObject("function");
                 writer.WriteString("name", name);
