@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Qwen.Extensions.AI.Http;
 using Qwen.Extensions.AI.Wire;
@@ -28,7 +27,7 @@ internal sealed class StreamingResponseReader
     private long? _createdSeconds;
     private DateTimeOffset? _createdAt;
 
-    public StreamingResponseReader(string? requestId, bool includeReasoning, HttpStatusCode status, int maxEventBytes = EventSizeLimitStream.DefaultMaxEventBytes)
+    public StreamingResponseReader(string? requestId, bool includeReasoning, HttpStatusCode status, int maxEventBytes = ResponseEventStream.DefaultMaxEventBytes)
     {
         _requestId = requestId;
         _includeReasoning = includeReasoning;
@@ -45,11 +44,9 @@ internal sealed class StreamingResponseReader
     public IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, CancellationToken cancellationToken) =>
         new Updates(this, stream, null, null, cancellationToken);
 
-    private QwenApiException MalformedEvent(Exception ex) => ErrorResponseMapper.Malformed("stream event", ex, _status, _requestId);
+    private QwenApiException MalformedEvent(Exception ex) => QwenErrors.Malformed("stream event", ex, _status, _requestId);
 
-    private QwenApiException StreamEndedEarly() => new(
-        "The stream ended before 'data: [DONE]': the connection was closed or cut while the reply was still coming, so the reply is incomplete.",
-        _status, null, null, null, _requestId);
+    private QwenApiException StreamEndedEarly() => QwenErrors.StreamEndedBeforeDone(_status, _requestId);
 
     /// <summary>After the events: pending tool calls, then usage (once); false when nothing is left.</summary>
     private ChatResponseUpdate? NextTrailingUpdate()
@@ -135,7 +132,7 @@ internal sealed class StreamingResponseReader
             {
                 return MoveNextCore();
             }
-            catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+            catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
             {
                 // The reader wraps what it parses; this also covers what the mappers compute from it (dates, base64, ...).
                 throw _reader.MalformedEvent(ex);
@@ -255,7 +252,7 @@ internal sealed class StreamingResponseReader
                     next = _events!.MoveNextAsync();
                 }
             }
-            catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+            catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
             {
                 throw _reader.MalformedEvent(ex);
             }
@@ -269,11 +266,11 @@ internal sealed class StreamingResponseReader
                 _answer = await _send(_cancellationToken).ConfigureAwait(false);
                 _reader._requestId = _answer.RequestId;
                 _reader._status = _answer.StatusCode;
-                _stream = _answer.Stream;
+                _stream = _answer;
             }
 
             // The BCL parser has no limit on a line or an event: the wrapper stops a stream whose event outgrows the cap.
-            var limited = new EventSizeLimitStream(_stream!, _reader._maxEventBytes, _reader._status, _reader._requestId);
+            var limited = _stream as ResponseEventStream ?? ResponseEventStream.LimitEvents(_stream!, _reader._maxEventBytes, _reader._status, _reader._requestId);
             _events = SseParser.Create(limited, _reader.Parse).EnumerateAsync(_cancellationToken).GetAsyncEnumerator(_cancellationToken);
             return await MoveNextAsync().ConfigureAwait(false);
         }
@@ -298,9 +295,9 @@ internal sealed class StreamingResponseReader
         {
             CompletionJsonReader.Read(data, frame);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {
-            throw ErrorResponseMapper.Malformed("stream event", ex, _status, _requestId);
+            throw QwenErrors.Malformed("stream event", ex, _status, _requestId);
         }
 
         _requestId ??= frame.RequestId;
@@ -309,7 +306,7 @@ internal sealed class StreamingResponseReader
             frame.Error ??= new ErrorDetail { Message = frame.NativeMessage ?? "The stream reported an error.", Code = frame.NativeCode };
 
             // The HTTP exchange succeeded (200); the error came inside the stream, so there is no HTTP status to report.
-            ErrorResponseMapper.ThrowIfError(frame, _requestId, status: null);
+            QwenErrors.ThrowIfError(frame, _requestId, status: null);
         }
 
         if (frame.Usage is not null)
