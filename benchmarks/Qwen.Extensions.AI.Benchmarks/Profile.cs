@@ -35,10 +35,10 @@ public static class Profile
                     _ = item;
                 }
             }),
-            ("... same over EventSizeLimitStream", async () =>
+            ("... same over ResponseEventStream (event-size cap)", async () =>
             {
                 var frame = new Qwen.Extensions.AI.Wire.ChatCompletionFrame();
-                var limited = new EventSizeLimitStream(new CannedStream(response.Body, response.EventEnds), EventSizeLimitStream.DefaultMaxEventBytes, HttpStatusCode.OK, null);
+                var limited = Qwen.Extensions.AI.Http.ResponseEventStream.LimitEvents(new CannedStream(response.Body, response.EventEnds), Qwen.Extensions.AI.Http.ResponseEventStream.DefaultMaxEventBytes, HttpStatusCode.OK, null);
                 var parser = System.Net.ServerSentEvents.SseParser.Create(limited, (_, data) =>
                 {
                     if (!data.SequenceEqual("[DONE]"u8))

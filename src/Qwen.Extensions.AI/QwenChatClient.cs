@@ -13,8 +13,8 @@ namespace Qwen.Extensions.AI;
 /// Thread-safe; create one per endpoint and key and reuse it. Qwen extras (<c>enable_thinking</c>, <c>thinking_budget</c>,
 /// <c>enable_search</c>, ...) go in <see cref="ChatOptions.AdditionalProperties"/> by wire name (see <see cref="QwenPropertyNames"/>).
 /// Stream-only models are served by <see cref="GetResponseAsync"/> too: it streams under the hood and aggregates.
-/// Transient failures (408, 429 rate limits, 5xx, a connection lost before any response) are retried with backoff, and every
-/// wait is bounded; see <see cref="QwenClientOptions.MaxRetries"/> and the timeouts there. Failures surface as
+/// Transient failures are retried and every wait is bounded: see <see cref="QwenClientOptions.MaxRetries"/> and the timeouts
+/// there (the whole policy is in docs/reliability.md). Failures surface as
 /// <see cref="QwenApiException"/>, timeouts as <see cref="TimeoutException"/>, cancellation as <see cref="OperationCanceledException"/>.
 /// </remarks>
 public sealed class QwenChatClient : IChatClient
@@ -85,7 +85,7 @@ public sealed class QwenChatClient : IChatClient
             using var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return ParseResponse(answer, IncludeReasoning(options));
         }
-        catch (QwenApiException ex) when (ErrorResponseMapper.IsStreamOnlyRejection(ex))
+        catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
         {
             // QVQ, QwQ, Omni and open-source Qwen3 in thinking mode only stream: stream and aggregate, and remember the model.
             _streamOnlyModels[model] = true;
@@ -148,7 +148,7 @@ public sealed class QwenChatClient : IChatClient
         var bytes = body.WrittenSpan;
         if (bytes.IsEmpty)
         {
-            throw new QwenApiException("The service answered with an empty body.", status, null, null, null, requestId);
+            throw QwenErrors.EmptyBody(status, requestId);
         }
 
         var frame = new ChatCompletionFrame();
@@ -157,9 +157,9 @@ public sealed class QwenChatClient : IChatClient
             CompletionJsonReader.Read(bytes, frame);
             return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
         }
-        catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+        catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {
-            throw ErrorResponseMapper.Malformed("response body", ex, status, requestId);
+            throw QwenErrors.Malformed("response body", ex, status, requestId);
         }
     }
 

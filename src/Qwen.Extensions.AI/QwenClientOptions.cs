@@ -5,9 +5,8 @@ namespace Qwen.Extensions.AI;
 /// <summary>Settings for a <see cref="QwenChatClient"/>.</summary>
 /// <remarks>
 /// The client copies these values when it is constructed; changing them afterwards has no effect on that client.
-/// Reliability defaults: 2 retries with exponential backoff from 0.5 s (with jitter, capped at 8 s) for 408, 429 (not quota
-/// or arrearage codes), 500, 502, 503, 504 and connection failures before a response; a 330-s timeout per non-streaming attempt;
-/// 100 s to the response headers and 100 s between stream events for streams.
+/// What is retried is stated on <see cref="MaxRetries"/>, how long it waits on <see cref="RetryBaseDelay"/>, and each timeout on
+/// its own property; docs/reliability.md has the whole policy and what each failure surfaces as.
 /// </remarks>
 public sealed class QwenClientOptions
 {

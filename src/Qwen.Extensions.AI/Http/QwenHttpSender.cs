@@ -57,45 +57,37 @@ internal sealed class QwenHttpSender : IDisposable
     public HttpClient HttpClient => _httpClient;
 
     /// <summary>Sends a non-streaming request (with retries) and reads the whole 2xx answer, each attempt within <see cref="QwenClientOptions.RequestTimeout"/>.</summary>
-    public async Task<CompletionBody> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        for (var retry = 1; ; retry++)
-        {
-            try
-            {
-                return await SendOnceAsync(body, cancellationToken).ConfigureAwait(false);
-            }
-            catch (QwenApiException ex) when (ShouldRetry(ex, retry, out var delay))
-            {
-                await DelayAsync(ex, retry, delay, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    public Task<CompletionBody> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        WithRetriesAsync(static (sender, body, ct) => sender.SendOnceAsync(body, ct), body, cancellationToken);
 
     /// <summary>
     /// Sends a streaming request (with retries until the service answers 2xx) and returns its event stream, guarded by the
     /// idle timeout. Once the headers are in, nothing is retried: the caller may already have shown output.
     /// </summary>
-    public async Task<ResponseEventStream> SendStreamingAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-    {
-        for (var retry = 1; ; retry++)
-        {
-            try
-            {
-                return await SendStreamingOnceAsync(body, cancellationToken).ConfigureAwait(false);
-            }
-            catch (QwenApiException ex) when (ShouldRetry(ex, retry, out var delay))
-            {
-                await DelayAsync(ex, retry, delay, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    public Task<ResponseEventStream> SendStreamingAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        WithRetriesAsync(static (sender, body, ct) => sender.SendStreamingOnceAsync(body, ct), body, cancellationToken);
 
     public void Dispose()
     {
         if (_disposeHttpClient)
         {
             _httpClient.Dispose();
+        }
+    }
+
+    /// <summary>Runs <paramref name="attempt"/> until it succeeds, or fails in a way <see cref="TryPlanRetry"/> does not retry.</summary>
+    private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, ReadOnlyMemory<byte>, CancellationToken, Task<T>> attempt, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        for (var retry = 1; ; retry++)
+        {
+            try
+            {
+                return await attempt(this, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QwenApiException ex) when (TryPlanRetry(ex, retry, out var delay))
+            {
+                await DelayAsync(ex, retry, delay, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -106,7 +98,7 @@ internal sealed class QwenHttpSender : IDisposable
         try
         {
             using var response = await SendCoreAsync(body, streaming: false, deadline.Token).ConfigureAwait(false);
-            requestId = ErrorResponseMapper.GetRequestId(response);
+            requestId = ResponseHeaders.RequestId(response);
             PooledBufferWriter bytes;
             try
             {
@@ -115,7 +107,7 @@ internal sealed class QwenHttpSender : IDisposable
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !deadline.Token.IsCancellationRequested)
             {
-                throw ErrorResponseMapper.ConnectionCut("response body", ex, response.StatusCode, requestId, _apiKey);
+                throw QwenErrors.ConnectionCut("response body", ex, response.StatusCode, requestId, _apiKey);
             }
 
             return new CompletionBody(bytes, response.StatusCode, requestId);
@@ -159,16 +151,15 @@ internal sealed class QwenHttpSender : IDisposable
             // report what it says rather than "the stream ended before [DONE]".
             using (response)
             {
-                throw await ErrorResponseMapper.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                throw await QwenErrors.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
         }
 
         try
         {
-            var requestId = ErrorResponseMapper.GetRequestId(response);
+            var requestId = ResponseHeaders.RequestId(response);
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var guarded = new GuardedResponseStream(stream, _idleTimeout, _timeProvider, cancellationToken, response.StatusCode, requestId, _apiKey);
-            return new ResponseEventStream(response, guarded, requestId);
+            return new ResponseEventStream(response, stream, requestId, _idleTimeout, _timeProvider, cancellationToken, _apiKey);
         }
         catch
         {
@@ -196,7 +187,7 @@ internal sealed class QwenHttpSender : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw TransportErrors.ConnectionFailed(ChatCompletionsUri, ex, _apiKey);
+            throw QwenErrors.ConnectionFailed(ChatCompletionsUri, ex, _apiKey);
         }
 
         if (response.IsSuccessStatusCode)
@@ -206,7 +197,7 @@ internal sealed class QwenHttpSender : IDisposable
 
         using (response)
         {
-            throw await ErrorResponseMapper.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            throw await QwenErrors.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -224,13 +215,14 @@ internal sealed class QwenHttpSender : IDisposable
 
         if (deadline.Fired)
         {
-            return TransportErrors.Timeout(optionName, timeout, what, requestId, ex);
+            return QwenErrors.Timeout(optionName, timeout, what, requestId, ex);
         }
 
-        return ex is OperationCanceledException ? TransportErrors.HttpClientTimeout(_httpClient.Timeout, ex) : ex;
+        return ex is OperationCanceledException ? QwenErrors.HttpClientTimeout(_httpClient.Timeout, ex) : ex;
     }
 
-    private bool ShouldRetry(QwenApiException error, int retry, out TimeSpan delay)
+    /// <summary>Whether attempt <paramref name="retry"/> is within <see cref="QwenClientOptions.MaxRetries"/> and <see cref="RetryPolicy"/> allows it; logs a refused long hint.</summary>
+    private bool TryPlanRetry(QwenApiException error, int retry, out TimeSpan delay)
     {
         delay = TimeSpan.Zero;
         if (retry > _maxRetries)
@@ -238,7 +230,7 @@ internal sealed class QwenHttpSender : IDisposable
             return false;
         }
 
-        if (RetryPolicy.ShouldRetry(error, retry, _retryBaseDelay, out delay))
+        if (RetryPolicy.TryGetDelay(error, retry, _retryBaseDelay, out delay))
         {
             return true;
         }

@@ -3,9 +3,9 @@ using System.Net;
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
-/// Which failures are worth another attempt, and how long to wait first. Retried: 408, 429 (not a spent quota or an
-/// overdue account), 500, 502, 503, 504, and connection failures before any response byte. Never: other statuses, timeouts,
-/// or anything after the service has answered 200.
+/// Which failures are worth another attempt, and how long to wait first: the retry policy in code, as documented on
+/// <see cref="QwenClientOptions.MaxRetries"/> and <see cref="QwenClientOptions.RetryBaseDelay"/> (and in docs/reliability.md).
+/// The retry budget and logging are <see cref="QwenHttpSender"/>'s.
 /// </summary>
 internal static class RetryPolicy
 {
@@ -18,8 +18,8 @@ internal static class RetryPolicy
     /// <summary>The share of a backoff that jitter may take off, so clients that failed together do not retry together.</summary>
     private const double Jitter = 0.25;
 
-    /// <summary>Whether <paramref name="error"/> may be retried and, if so, after how long.</summary>
-    public static bool ShouldRetry(QwenApiException error, int retry, TimeSpan baseDelay, out TimeSpan delay)
+    /// <summary>Whether <paramref name="error"/> may be retried and, if so, after how long (the service's hint, else the backoff).</summary>
+    public static bool TryGetDelay(QwenApiException error, int retry, TimeSpan baseDelay, out TimeSpan delay)
     {
         delay = TimeSpan.Zero;
         if (!IsRetryable(error))
@@ -42,7 +42,7 @@ internal static class RetryPolicy
         return true;
     }
 
-    /// <summary>Whether the failure is transient: the statuses above, or a connection failure before any response.</summary>
+    /// <summary>Whether the failure is transient: one of the retried statuses, or a connection failure before any response.</summary>
     public static bool IsRetryable(QwenApiException error)
     {
         if (error.StatusCode is not { } status)

@@ -9,12 +9,10 @@ internal static class ChatResponseMapper
 {
     public static ChatResponse ToChatResponse(ChatCompletionFrame frame, string? requestId, bool includeReasoning, System.Net.HttpStatusCode status)
     {
-        ErrorResponseMapper.ThrowIfError(frame, requestId, status);
+        QwenErrors.ThrowIfError(frame, requestId, status);
         if (frame.ChoiceCount == 0)
         {
-            throw new QwenApiException(
-                frame.HasChoices ? "The response has an empty 'choices' array." : "The response has no 'choices'.",
-                status, null, null, null, requestId ?? frame.RequestId);
+            throw QwenErrors.NoChoices(frame.HasChoices, status, requestId ?? frame.RequestId);
         }
 
         var createdAt = frame.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : (DateTimeOffset?)null;

@@ -26,7 +26,7 @@ internal sealed class StreamingResponseReader
     private long? _createdSeconds;
     private DateTimeOffset? _createdAt;
 
-    public StreamingResponseReader(string? requestId, bool includeReasoning, HttpStatusCode status, int maxEventBytes = EventSizeLimitStream.DefaultMaxEventBytes)
+    public StreamingResponseReader(string? requestId, bool includeReasoning, HttpStatusCode status, int maxEventBytes = ResponseEventStream.DefaultMaxEventBytes)
     {
         _requestId = requestId;
         _includeReasoning = includeReasoning;
@@ -55,11 +55,9 @@ internal sealed class StreamingResponseReader
     public IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, CancellationToken cancellationToken) =>
         new StreamingUpdateEnumerator(this, stream, null, null, cancellationToken);
 
-    internal QwenApiException MalformedEvent(Exception ex) => ErrorResponseMapper.Malformed("stream event", ex, Status, _requestId);
+    internal QwenApiException MalformedEvent(Exception ex) => QwenErrors.Malformed("stream event", ex, Status, _requestId);
 
-    internal QwenApiException StreamEndedEarly() => new(
-        "The stream ended before 'data: [DONE]': the connection was closed or cut while the reply was still coming, so the reply is incomplete.",
-        Status, null, null, null, _requestId);
+    internal QwenApiException StreamEndedEarly() => QwenErrors.StreamEndedBeforeDone(Status, _requestId);
 
     /// <summary>After the events: pending tool calls, then usage (once); false when nothing is left.</summary>
     internal ChatResponseUpdate? NextTrailingUpdate()
@@ -100,9 +98,9 @@ internal sealed class StreamingResponseReader
         {
             CompletionJsonReader.Read(data, frame);
         }
-        catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+        catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {
-            throw ErrorResponseMapper.Malformed("stream event", ex, Status, _requestId);
+            throw QwenErrors.Malformed("stream event", ex, Status, _requestId);
         }
 
         _requestId ??= frame.RequestId;
@@ -111,7 +109,7 @@ internal sealed class StreamingResponseReader
             frame.Error ??= new ErrorDetail { Message = frame.NativeMessage ?? "The stream reported an error.", Code = frame.NativeCode };
 
             // The HTTP exchange succeeded (200); the error came inside the stream, so there is no HTTP status to report.
-            ErrorResponseMapper.ThrowIfError(frame, _requestId, status: null);
+            QwenErrors.ThrowIfError(frame, _requestId, status: null);
         }
 
         if (frame.Usage is not null)

@@ -70,7 +70,7 @@ internal sealed class StreamingUpdateEnumerator : IAsyncEnumerable<ChatResponseU
         {
             return MoveNextCore();
         }
-        catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+        catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {
             // The reader wraps what it parses; this also covers what the mappers compute from it (dates, base64, ...).
             throw _reader.MalformedEvent(ex);
@@ -190,7 +190,7 @@ internal sealed class StreamingUpdateEnumerator : IAsyncEnumerable<ChatResponseU
                 next = _events!.MoveNextAsync();
             }
         }
-        catch (Exception ex) when (ErrorResponseMapper.IsMalformedPayload(ex))
+        catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {
             throw _reader.MalformedEvent(ex);
         }
@@ -204,11 +204,11 @@ internal sealed class StreamingUpdateEnumerator : IAsyncEnumerable<ChatResponseU
             _answer = await _send(_cancellationToken).ConfigureAwait(false);
             _reader.RequestId = _answer.RequestId;
             _reader.Status = _answer.StatusCode;
-            _stream = _answer.Stream;
+            _stream = _answer;
         }
 
         // The BCL parser has no limit on a line or an event: the wrapper stops a stream whose event outgrows the cap.
-        var limited = new EventSizeLimitStream(_stream!, _reader.MaxEventBytes, _reader.Status, _reader.RequestId);
+        var limited = _stream as ResponseEventStream ?? ResponseEventStream.LimitEvents(_stream!, _reader.MaxEventBytes, _reader.Status, _reader.RequestId);
         _events = SseParser.Create(limited, _reader.Parse).EnumerateAsync(_cancellationToken).GetAsyncEnumerator(_cancellationToken);
         return await MoveNextAsync().ConfigureAwait(false);
     }

@@ -64,7 +64,7 @@ public sealed class EventSizeLimitTests
     }
 
     [Fact]
-    public void TheDefaultLimitIsGenerous() => Assert.Equal(16 * 1024 * 1024, EventSizeLimitStream.DefaultMaxEventBytes);
+    public void TheDefaultLimitIsGenerous() => Assert.Equal(16 * 1024 * 1024, Qwen.Extensions.AI.Http.ResponseEventStream.DefaultMaxEventBytes);
 
     private static async Task<List<ChatResponseUpdate>> ReadAsync(string sse, int maxEventBytes)
     {
