@@ -114,7 +114,7 @@ public static class QwenChatClientServiceCollectionExtensions
     /// <param name="httpClient">An explicit client, or <see langword="null"/> for the one named <see cref="GetHttpClientName"/>.</param>
     /// <param name="serviceKey">The registration's key, or <see langword="null"/>.</param>
     /// <param name="which">The registration, as the subject of the message ("The Qwen IChatClient with key 'fast'").</param>
-    /// <param name="setKey">How to set the key, completed by ", or set the DASHSCOPE_API_KEY environment variable".</param>
+    /// <param name="setKey">How to set the key, completed by ", or the DASHSCOPE_API_KEY environment variable".</param>
     /// <param name="source">Where the settings come from ("the configuration section 'Qwen'").</param>
     internal static QwenChatClient CreateClient(
         IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, object? serviceKey, string which, string setKey, string source)
@@ -122,7 +122,7 @@ public static class QwenChatClientServiceCollectionExtensions
         if (options.ResolveApiKey() is null)
         {
             throw new InvalidOperationException(
-                $"{which} has no DashScope API key: {setKey}, or set the {QwenClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
+                $"{which} has no DashScope API key: {setKey}, or the {QwenClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
                 "Keys are bound to the region of the endpoint.");
         }
 

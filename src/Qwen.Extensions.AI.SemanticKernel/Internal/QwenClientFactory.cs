@@ -13,7 +13,7 @@ internal static class QwenClientFactory
     {
         var which = serviceId is null ? "The Qwen chat completion service" : $"The Qwen chat completion service '{serviceId}'";
         var qwen = QwenChatClientServiceCollectionExtensions.CreateClient(
-            services, options, httpClient, serviceId, which, "pass apiKey to AddQwenChatCompletion (or set QwenClientOptions.ApiKey)", "the AddQwenChatCompletion call");
+            services, options, httpClient, serviceId, which, "pass apiKey to AddQwenChatCompletion or set QwenClientOptions.ApiKey", "the AddQwenChatCompletion call");
         return qwen.AsBuilder()
             .Use(inner => new ReasoningMetadataChatClient(inner))
             .UseKernelFunctionInvocation(services.GetService<ILoggerFactory>())
