@@ -80,24 +80,62 @@ public static class QwenChatClientServiceCollectionExtensions
     private static ChatClientBuilder AddCore(IServiceCollection services, object? serviceKey, Action<OptionsBuilder<QwenClientOptions>> configureOptions, string source, ServiceLifetime lifetime)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var name = GetHttpClientName(serviceKey);
+        var name = AddQwenHttpClient(services, serviceKey);
         configureOptions(services.AddOptions<QwenClientOptions>(name));
+        var which = serviceKey is null ? "The Qwen IChatClient" : $"The Qwen IChatClient with key '{serviceKey}'";
 
-        // Responses stream for as long as the model thinks: no overall timeout (cancel with the token instead). Users' own
-        // ConfigureHttpClient/AddHttpMessageHandler calls on the same name run after this one.
-        services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
-
-        IChatClient Create(IServiceProvider sp)
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name);
-            options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
-            var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(name);
-            return CreateClient(options, httpClient, serviceKey, source);
-        }
+        IChatClient Create(IServiceProvider sp) =>
+            CreateClient(sp, sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name), httpClient: null, serviceKey, which, $"set ApiKey in {source}", source);
 
         return serviceKey is null
             ? services.AddChatClient(Create, lifetime)
             : services.AddKeyedChatClient(serviceKey, Create, lifetime);
+    }
+
+    /// <summary>Registers the named <see cref="HttpClient"/> of a registration (also used by the Semantic Kernel package).</summary>
+    /// <returns>Its name, <see cref="GetHttpClientName"/>.</returns>
+    internal static string AddQwenHttpClient(IServiceCollection services, object? serviceKey)
+    {
+        var name = GetHttpClientName(serviceKey);
+
+        // Responses stream for as long as the model thinks: no overall timeout (cancel with the token instead). Users' own
+        // ConfigureHttpClient/AddHttpMessageHandler calls on the same name run after this one.
+        services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        return name;
+    }
+
+    /// <summary>
+    /// Builds the client of a registration (also used by the Semantic Kernel package): logging from the container, the named
+    /// <see cref="HttpClient"/> unless one is given, and a missing key or invalid setting re-thrown as an
+    /// <see cref="InvalidOperationException"/> that names the registration and where to fix it.
+    /// </summary>
+    /// <param name="services">The container the client is resolved from.</param>
+    /// <param name="options">The registration's options.</param>
+    /// <param name="httpClient">An explicit client, or <see langword="null"/> for the one named <see cref="GetHttpClientName"/>.</param>
+    /// <param name="serviceKey">The registration's key, or <see langword="null"/>.</param>
+    /// <param name="which">The registration, as the subject of the message ("The Qwen IChatClient with key 'fast'").</param>
+    /// <param name="setKey">How to set the key, completed by ", or the DASHSCOPE_API_KEY environment variable".</param>
+    /// <param name="source">Where the settings come from ("the configuration section 'Qwen'").</param>
+    internal static QwenChatClient CreateClient(
+        IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, object? serviceKey, string which, string setKey, string source)
+    {
+        if (options.ResolveApiKey() is null)
+        {
+            throw new InvalidOperationException(
+                $"{which} has no DashScope API key: {setKey}, or the {QwenClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
+                "Keys are bound to the region of the endpoint.");
+        }
+
+        options.LoggerFactory ??= services.GetService<ILoggerFactory>();
+        httpClient ??= services.GetRequiredService<IHttpClientFactory>().CreateClient(GetHttpClientName(serviceKey));
+        try
+        {
+            return new QwenChatClient(options, httpClient);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{which} is misconfigured in {source}: {ex.Message}", ex);
+        }
     }
 
     private static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
@@ -111,25 +149,4 @@ public static class QwenChatClientServiceCollectionExtensions
 
     private static string Describe(IConfiguration section) =>
         section is IConfigurationSection s ? $"the configuration section '{s.Path}'" : "the configuration passed to AddQwenChatClient";
-
-    private static QwenChatClient CreateClient(QwenClientOptions options, HttpClient httpClient, object? serviceKey, string source)
-    {
-        var which = serviceKey is null ? "The Qwen IChatClient" : $"The Qwen IChatClient with key '{serviceKey}'";
-        var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? Environment.GetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable) : options.ApiKey;
-        if (string.IsNullOrWhiteSpace(apiKey))
-        {
-            throw new InvalidOperationException(
-                $"{which} has no DashScope API key: set ApiKey in {source}, or the {QwenClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
-                "Keys are bound to the region of the endpoint.");
-        }
-
-        try
-        {
-            return new QwenChatClient(options, httpClient);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException($"{which} is misconfigured in {source}: {ex.Message}", ex);
-        }
-    }
 }

@@ -8,6 +8,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// Binds a configuration section to <see cref="QwenClientOptions"/> by hand: no reflection (trim- and AOT-safe), and a
 /// value that cannot be parsed, or a setting that does not exist, fails with the configuration path and what is expected.
 /// </summary>
+/// <remarks>
+/// Not the configuration-binding source generator: with <c>ErrorOnUnknownConfiguration</c> it rejects nested sections (such as
+/// <c>"Qwen:Fast"</c> next to <c>"Qwen:ApiKey"</c>) and names the unknown key without its path; its parse errors say "Failed to
+/// convert" rather than what is expected; and it reports SYSLIB1100/1101 for <see cref="QwenClientOptions.LoggerFactory"/> and
+/// <see cref="QwenClientOptions.TimeProvider"/>.
+/// </remarks>
 internal static class QwenOptionsBinder
 {
     private static readonly string[] Supported =

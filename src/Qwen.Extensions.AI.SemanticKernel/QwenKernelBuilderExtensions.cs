@@ -16,7 +16,7 @@ public static class QwenKernelBuilderExtensions
     /// <param name="apiKey">The DashScope API key; <see langword="null"/> reads the <c>DASHSCOPE_API_KEY</c> environment variable.</param>
     /// <param name="endpoint">The compatible-mode base URL; <see langword="null"/> for <see cref="QwenEndpoints.Singapore"/>. Keys are bound to a region.</param>
     /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
-    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses a registered <see cref="HttpClient"/> or one of the client's own.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses the <c>IHttpClientFactory</c> client named <c>QwenChatClientServiceCollectionExtensions.GetHttpClientName(serviceId)</c>.</param>
     /// <returns>The same builder.</returns>
     public static IKernelBuilder AddQwenChatCompletion(
         this IKernelBuilder builder, string modelId, string? apiKey = null, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
@@ -30,7 +30,7 @@ public static class QwenKernelBuilderExtensions
     /// <param name="builder">The kernel builder.</param>
     /// <param name="configure">Sets the key, endpoint and default model (<see cref="QwenClientOptions.DefaultModelId"/> is required).</param>
     /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
-    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses a registered <see cref="HttpClient"/> or one of the client's own.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses the <c>IHttpClientFactory</c> client named <c>QwenChatClientServiceCollectionExtensions.GetHttpClientName(serviceId)</c>.</param>
     /// <returns>The same builder.</returns>
     public static IKernelBuilder AddQwenChatCompletion(
         this IKernelBuilder builder, Action<QwenClientOptions> configure, string? serviceId = null, HttpClient? httpClient = null)

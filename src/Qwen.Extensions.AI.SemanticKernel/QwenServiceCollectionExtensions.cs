@@ -19,7 +19,7 @@ public static class QwenServiceCollectionExtensions
     /// <param name="apiKey">The DashScope API key; <see langword="null"/> reads the <c>DASHSCOPE_API_KEY</c> environment variable.</param>
     /// <param name="endpoint">The compatible-mode base URL; <see langword="null"/> for <see cref="QwenEndpoints.Singapore"/>. Keys are bound to a region.</param>
     /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
-    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses a registered <see cref="HttpClient"/> or one of the client's own.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses the <see cref="IHttpClientFactory"/> client named <c>QwenChatClientServiceCollectionExtensions.GetHttpClientName(serviceId)</c>.</param>
     /// <returns>The same service collection.</returns>
     /// <remarks>A missing key or a bad endpoint surfaces as an <see cref="InvalidOperationException"/> saying what to set when the service is first resolved.</remarks>
     public static IServiceCollection AddQwenChatCompletion(
@@ -49,7 +49,7 @@ public static class QwenServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the key, endpoint and default model (<see cref="QwenClientOptions.DefaultModelId"/> is required).</param>
     /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
-    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses a registered <see cref="HttpClient"/> or one of the client's own.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses the <see cref="IHttpClientFactory"/> client named <c>QwenChatClientServiceCollectionExtensions.GetHttpClientName(serviceId)</c>.</param>
     /// <returns>The same service collection.</returns>
     public static IServiceCollection AddQwenChatCompletion(
         this IServiceCollection services, Action<QwenClientOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
@@ -57,6 +57,8 @@ public static class QwenServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
 
+        // The DI package's plumbing: the named HttpClient GetHttpClientName(serviceId), so handlers added to it apply here too.
+        QwenChatClientServiceCollectionExtensions.AddQwenHttpClient(services, serviceId);
         services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
         {
             var options = new QwenClientOptions();

@@ -35,22 +35,7 @@ public sealed class QwenChatClient : IChatClient
     public QwenChatClient(QwenClientOptions options, HttpClient? httpClient = null)
     {
         Throw.IfNull(options);
-        var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? Environment.GetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable) : options.ApiKey;
-        if (string.IsNullOrWhiteSpace(apiKey))
-        {
-            throw new InvalidOperationException(
-                $"No DashScope API key: set QwenClientOptions.ApiKey or the {QwenClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
-                "Keys are bound to a region; create one in the Model Studio console of the region of your endpoint.");
-        }
-
-        foreach (var c in apiKey)
-        {
-            if (char.IsControl(c) || c == ' ')
-            {
-                throw new ArgumentException("The API key contains whitespace or a control character; check how it was copied (the key itself is not shown).", nameof(options));
-            }
-        }
-
+        var apiKey = options.ResolveValidApiKey();
         if (options.DefaultModelId is { } model && string.IsNullOrWhiteSpace(model))
         {
             throw new ArgumentException("QwenClientOptions.DefaultModelId is empty or whitespace; set a model such as 'qwen-plus' or leave it null.", nameof(options));

@@ -71,6 +71,64 @@ public sealed class QwenClientOptions
     /// <summary>Gets or sets the clock for retry delays, <c>Retry-After</c> dates and timeouts (default <see cref="TimeProvider.System"/>); tests can pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Gets the key to send: <see cref="ApiKey"/>, else the <c>DASHSCOPE_API_KEY</c> environment variable; <see langword="null"/> when both are empty.</summary>
+    /// <remarks>The one place the key is resolved; the client, the DI package and the SK package all read it here.</remarks>
+    internal string? ResolveApiKey()
+    {
+        var apiKey = string.IsNullOrWhiteSpace(ApiKey) ? Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable) : ApiKey;
+        return string.IsNullOrWhiteSpace(apiKey) ? null : apiKey;
+    }
+
+    /// <summary>Resolves the key (<see cref="ResolveApiKey"/>) and checks it can travel in a header.</summary>
+    /// <exception cref="InvalidOperationException">Neither <see cref="ApiKey"/> nor <c>DASHSCOPE_API_KEY</c> is set.</exception>
+    /// <exception cref="ArgumentException">The key contains whitespace or a control character.</exception>
+    internal string ResolveValidApiKey()
+    {
+        var apiKey = ResolveApiKey() ?? throw new InvalidOperationException(
+            $"No DashScope API key: set QwenClientOptions.ApiKey or the {ApiKeyEnvironmentVariable} environment variable. " +
+            "Keys are bound to a region; create one in the Model Studio console of the region of your endpoint.");
+        foreach (var c in apiKey)
+        {
+            if (char.IsControl(c) || c == ' ')
+            {
+                throw new ArgumentException("The API key contains whitespace or a control character; check how it was copied (the key itself is not shown).", "options");
+            }
+        }
+
+        return apiKey;
+    }
+
+    /// <summary>Checks <see cref="Endpoint"/>: absolute, http(s), and plain http only to loopback unless <see cref="AllowInsecureHttp"/>.</summary>
+    /// <returns>The endpoint.</returns>
+    /// <exception cref="ArgumentException">The endpoint is null, relative, not http(s), or plain http to a remote host.</exception>
+    internal Uri ValidateEndpoint()
+    {
+        var endpoint = Endpoint;
+        if (endpoint is null)
+        {
+            throw new ArgumentException($"QwenClientOptions.Endpoint is null; set an absolute https URL such as {QwenEndpoints.Singapore}.", "options");
+        }
+
+        if (!endpoint.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"QwenClientOptions.Endpoint must be an absolute URL such as {QwenEndpoints.Singapore}; got the relative '{endpoint}'.", "options");
+        }
+
+        if (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new ArgumentException($"QwenClientOptions.Endpoint must be an http(s) URL; got the scheme '{endpoint.Scheme}'.", "options");
+        }
+
+        if (endpoint.Scheme == Uri.UriSchemeHttp && !endpoint.IsLoopback && !AllowInsecureHttp)
+        {
+            throw new ArgumentException(
+                $"QwenClientOptions.Endpoint '{endpoint}' is plain http to a host that is not loopback, so the API key would travel unencrypted. " +
+                "Use https, or set QwenClientOptions.AllowInsecureHttp = true if you really mean it.", "options");
+        }
+
+        return endpoint;
+    }
+
     /// <summary>Returns a description of these options with the API key redacted.</summary>
     /// <returns>The endpoint, default model, retry and timeout settings, and whether a key is set.</returns>
     public override string ToString() =>

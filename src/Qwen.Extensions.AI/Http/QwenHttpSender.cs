@@ -32,7 +32,7 @@ internal sealed class QwenHttpSender : IDisposable
 
     public QwenHttpSender(QwenClientOptions options, string apiKey, HttpClient? httpClient)
     {
-        Endpoint = ValidateEndpoint(options.Endpoint, options.AllowInsecureHttp);
+        Endpoint = options.ValidateEndpoint();
         ValidateReliability(options);
         ChatCompletionsUri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
         _apiKey = apiKey;
@@ -254,33 +254,6 @@ internal sealed class QwenHttpSender : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
         }
-    }
-
-    private static Uri ValidateEndpoint(Uri endpoint, bool allowInsecureHttp)
-    {
-        if (endpoint is null)
-        {
-            throw new ArgumentException($"QwenClientOptions.Endpoint is null; set an absolute https URL such as {QwenEndpoints.Singapore}.", "options");
-        }
-
-        if (!endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException($"QwenClientOptions.Endpoint must be an absolute URL such as {QwenEndpoints.Singapore}; got the relative '{endpoint}'.", "options");
-        }
-
-        if (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)
-        {
-            throw new ArgumentException($"QwenClientOptions.Endpoint must be an http(s) URL; got the scheme '{endpoint.Scheme}'.", "options");
-        }
-
-        if (endpoint.Scheme == Uri.UriSchemeHttp && !endpoint.IsLoopback && !allowInsecureHttp)
-        {
-            throw new ArgumentException(
-                $"QwenClientOptions.Endpoint '{endpoint}' is plain http to a host that is not loopback, so the API key would travel unencrypted. " +
-                "Use https, or set QwenClientOptions.AllowInsecureHttp = true if you really mean it.", "options");
-        }
-
-        return endpoint;
     }
 
     private static void ValidateReliability(QwenClientOptions options)

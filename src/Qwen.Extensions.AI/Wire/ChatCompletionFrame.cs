@@ -12,13 +12,13 @@ internal sealed class ChatCompletionFrame
 
     public string? Model { get; set; }
 
-#pragma warning disable SA1401, CA1051 // Fields, so the reader can update them by reference.
+#pragma warning disable CA1051 // Fields, so the reader can update them by reference.
     /// <summary>The UTF-8 of <see cref="Id"/> when it was read unescaped, to recognize a repeated id with a byte compare.</summary>
     public byte[]? IdUtf8;
 
     /// <summary>The UTF-8 of <see cref="Model"/> when it was read unescaped.</summary>
     public byte[]? ModelUtf8;
-#pragma warning restore SA1401, CA1051
+#pragma warning restore CA1051
 
     public long? Created { get; set; }
 
