@@ -22,6 +22,7 @@ public sealed class ExamplesRunOfflineTests
         { "Thinking", ["[Thinking] The user asks", "[Answer] 17 * 23 = 391.", "(reasoning returned: no)"] },
         { "StructuredOutput", ["CityInfo { Name = Paris, Country = France, Population = 2102650 }", "Colors: Red, Yellow, Blue", "Sentiment: Positive"] },
         { "DependencyInjection", ["[otel] chat qwen-plus server.address=127.0.0.1 server.port=", "Invoking get_local_time", "GetResponseAsync invoked", "get_local_time returned It is 14:30 in Tokyo."] },
+        { "Agent", ["[tool] get_weather(city: Paris)", "get_weather returned Sunny, 22 °C in Paris.", "6 * 7 = 42.", "[approval] book_table(city: Paris) needs approval: approving", "book_table returned Table for two booked in Paris at 19:30.", "CityInfo { Name = Paris, Country = France, Population = 2102650 }", "messages; ConversationId: none (the agent keeps the history).", "Summary: user said \"What is the weather like in Paris today?\""] },
     };
 
     [Theory]
