@@ -46,7 +46,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Typed_Qwen_settings_arrive_with_wire_names_and_types(bool streaming)
+    public async Task TypedQwenSettingsArriveWithWireNamesAndTypes(bool streaming)
     {
         var settings = new QwenPromptExecutionSettings
         {
@@ -86,7 +86,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unset_typed_settings_are_not_sent()
+    public async Task UnsetTypedSettingsAreNotSent()
     {
         var body = await SendAsync(new QwenPromptExecutionSettings { EnableThinking = false });
 
@@ -98,7 +98,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExtensionData_with_SK_value_types_arrives_with_wire_types()
+    public async Task ExtensionDataWithSKValueTypesArrivesWithWireTypes()
     {
         // What SK itself produces: numbers as double, objects as JsonElement.
         var settings = new PromptExecutionSettings
@@ -129,7 +129,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Settings_from_a_prompt_template_JSON_config_arrive_with_wire_types()
+    public async Task SettingsFromAPromptTemplateJSONConfigArriveWithWireTypes()
     {
         var config = PromptTemplateConfig.FromJson("""
             {
@@ -166,7 +166,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deserialized_QwenPromptExecutionSettings_reach_the_wire()
+    public async Task DeserializedQwenPromptExecutionSettingsReachTheWire()
     {
         var settings = JsonSerializer.Deserialize<QwenPromptExecutionSettings>("""{"enable_thinking":true,"thinking_budget":300,"top_k":5}""")!;
 
@@ -178,7 +178,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FromExecutionSettings_reads_typed_values_from_ExtensionData_and_keeps_the_rest()
+    public void FromExecutionSettingsReadsTypedValuesFromExtensionDataAndKeepsTheRest()
     {
         var source = new PromptExecutionSettings
         {
@@ -206,7 +206,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FromExecutionSettings_rejects_a_value_of_the_wrong_type_naming_the_setting()
+    public void FromExecutionSettingsRejectsAValueOfTheWrongTypeNamingTheSetting()
     {
         var source = new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["thinking_budget"] = 12.5 } };
 
@@ -216,7 +216,7 @@ public sealed class ExecutionSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Frozen_settings_refuse_changes_and_Clone_copies_every_value()
+    public void FrozenSettingsRefuseChangesAndCloneCopiesEveryValue()
     {
         var settings = new QwenPromptExecutionSettings { EnableThinking = true, ThinkingBudget = 9, SearchOptions = new Dictionary<string, object?> { ["a"] = 1 } };
         var clone = (QwenPromptExecutionSettings)settings.Clone();

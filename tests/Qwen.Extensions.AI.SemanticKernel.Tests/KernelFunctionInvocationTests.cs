@@ -29,7 +29,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     private static PromptExecutionSettings Settings(FunctionChoiceBehavior behavior) => new() { FunctionChoiceBehavior = behavior };
 
     [Fact]
-    public async Task Auto_invokes_the_plugin_function_with_the_model_arguments_and_sends_the_result_back()
+    public async Task AutoInvokesThePluginFunctionWithTheModelArgumentsAndSendsTheResultBack()
     {
         _server.Enqueue(Reply.Call("Weather_GetForecast", """{"city":"Hangzhou","days":3}"""), Reply.Text("It will be sunny."));
         var history = new ChatHistory("You are helpful.");
@@ -55,7 +55,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Auto_invokes_the_plugin_function_when_streaming()
+    public async Task AutoInvokesThePluginFunctionWhenStreaming()
     {
         _server.Enqueue(Reply.Call("Weather_GetForecast", """{"city":"Beijing","days":2}""", id: "call_s"), Reply.Text("Streaming sunny."));
         var history = new ChatHistory();
@@ -71,7 +71,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_parameter_named_condition_reaches_the_schema_and_the_function()
+    public async Task AParameterNamedConditionReachesTheSchemaAndTheFunction()
     {
         _server.Enqueue(Reply.Call("Alerts_Subscribe", """{"condition":"rain"}"""), Reply.Text("Done."));
 
@@ -85,7 +85,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_prompt_template_JSON_config_with_function_choice_behavior_and_Qwen_settings_invokes_the_function()
+    public async Task APromptTemplateJSONConfigWithFunctionChoiceBehaviorAndQwenSettingsInvokesTheFunction()
     {
         var function = KernelFunctionFactory.CreateFromPrompt(PromptTemplateConfig.FromJson("""
             {
@@ -109,7 +109,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_auto_function_invocation_filter_runs_and_can_terminate_the_loop()
+    public async Task AnAutoFunctionInvocationFilterRunsAndCanTerminateTheLoop()
     {
         var filter = new TerminatingFilter();
         _kernel.AutoFunctionInvocationFilters.Add(filter);
@@ -126,7 +126,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_auto_function_invocation_filter_terminates_when_streaming()
+    public async Task AnAutoFunctionInvocationFilterTerminatesWhenStreaming()
     {
         var filter = new TerminatingFilter();
         _kernel.AutoFunctionInvocationFilters.Add(filter);
@@ -142,7 +142,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Required_sends_tool_choice_required_and_invokes_the_function()
+    public async Task RequiredSendsToolChoiceRequiredAndInvokesTheFunction()
     {
         _server.Enqueue(Reply.Call("Weather_GetForecast", """{"city":"Xian","days":5}"""), Reply.Text("Fine."));
         var history = new ChatHistory();
@@ -160,7 +160,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Required_with_named_functions_advertises_only_those()
+    public async Task RequiredWithNamedFunctionsAdvertisesOnlyThose()
     {
         var only = _kernel.Plugins.GetFunction("Alerts", "Subscribe");
         _server.Enqueue(Reply.Text("No call."));
@@ -174,7 +174,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task None_advertises_the_functions_with_tool_choice_none_and_invokes_nothing()
+    public async Task NoneAdvertisesTheFunctionsWithToolChoiceNoneAndInvokesNothing()
     {
         _server.Enqueue(Reply.Text("I would call the weather function."));
         var history = new ChatHistory();
@@ -190,7 +190,7 @@ public sealed class KernelFunctionInvocationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_a_function_choice_behavior_no_tools_are_sent()
+    public async Task WithoutAFunctionChoiceBehaviorNoToolsAreSent()
     {
         var history = new ChatHistory();
         history.AddUserMessage("Hi");

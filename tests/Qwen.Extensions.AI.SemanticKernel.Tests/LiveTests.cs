@@ -17,7 +17,7 @@ public sealed class LiveTests
     }
 
     [LiveFact]
-    public async Task Live_streaming_with_thinking_invokes_a_kernel_function_and_shows_reasoning()
+    public async Task LiveStreamingWithThinkingInvokesAKernelFunctionAndShowsReasoning()
     {
         var weather = new WeatherPlugin();
         var kernel = CreateKernel(weather);

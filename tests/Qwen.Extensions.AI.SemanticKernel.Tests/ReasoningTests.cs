@@ -26,7 +26,7 @@ public sealed class ReasoningTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reasoning_is_in_Metadata_and_a_ReasoningContent_item_of_the_message()
+    public async Task ReasoningIsInMetadataAndAReasoningContentItemOfTheMessage()
     {
         _server.Enqueue(Reply.Text("51", reasoning: "17 * 3 = 51, easy."));
         var chat = _kernel.GetRequiredService<IChatCompletionService>();
@@ -39,7 +39,7 @@ public sealed class ReasoningTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Streamed_reasoning_arrives_piece_by_piece_in_Metadata_and_StreamingReasoningContent()
+    public async Task StreamedReasoningArrivesPieceByPieceInMetadataAndStreamingReasoningContent()
     {
         _server.Enqueue(Reply.Text("51", reasoning: "17 * 3 = 51, easy."));
         var chat = _kernel.GetRequiredService<IChatCompletionService>();
@@ -54,7 +54,7 @@ public sealed class ReasoningTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reasoning_of_a_prompt_function_result_is_reachable()
+    public async Task ReasoningOfAPromptFunctionResultIsReachable()
     {
         _server.Enqueue(Reply.Text("51", reasoning: "multiply"));
 
@@ -65,7 +65,7 @@ public sealed class ReasoningTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reasoning_of_a_tool_loop_turn_is_kept_on_the_history_message()
+    public async Task ReasoningOfAToolLoopTurnIsKeptOnTheHistoryMessage()
     {
         var kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen3-max", _server.ApiKey, _server.Endpoint).Build();
         kernel.Plugins.AddFromObject(new WeatherPlugin(), "Weather");
@@ -86,7 +86,7 @@ public sealed class ReasoningTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Non_streaming_thinking_on_an_open_source_Qwen3_model_works_through_SK_semantic_kernel_issue_12307()
+    public async Task NonStreamingThinkingOnAnOpenSourceQwen3ModelWorksThroughSKSemanticKernelIssue12307()
     {
         // The service answers a non-streaming call with enable_thinking on such models with HTTP 400 "parameter.enable_thinking
         // must be set to false for non-streaming calls"; the client streams and aggregates instead, so SK callers never see it.

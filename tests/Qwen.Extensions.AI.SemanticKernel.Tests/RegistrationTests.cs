@@ -17,7 +17,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task Service_ids_select_the_model_through_execution_settings()
+    public async Task ServiceIdsSelectTheModelThroughExecutionSettings()
     {
         var kernel = Kernel.CreateBuilder()
             .AddQwenChatCompletion("qwen-turbo", _server.ApiKey, _server.Endpoint, serviceId: "fast")
@@ -32,7 +32,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_service_collection_overload_registers_IChatClient_and_IChatCompletionService_sharing_one_pipeline()
+    public async Task TheServiceCollectionOverloadRegistersIChatClientAndIChatCompletionServiceSharingOnePipeline()
     {
         var services = new ServiceCollection();
         services.AddQwenChatCompletion(o => { o.ApiKey = _server.ApiKey; o.Endpoint = _server.Endpoint; o.DefaultModelId = "qwen-plus"; });
@@ -51,7 +51,7 @@ public sealed class RegistrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_HttpClient_passed_to_the_registration_is_used()
+    public async Task AnHttpClientPassedToTheRegistrationIsUsed()
     {
         var handler = new CountingHandler { InnerHandler = new HttpClientHandler() };
         using var httpClient = new HttpClient(handler);

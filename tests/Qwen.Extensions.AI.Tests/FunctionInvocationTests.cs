@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests;
 
@@ -30,9 +29,9 @@ public sealed class FunctionInvocationTests
             "get_current_weather",
             "Gets the current weather of a city.");
 
-    private static async Task<(ChatResponse Response, VerbatimHttpHandler Handler, List<string> Calls)> RunLoopAsync(CannedResponse first, CannedResponse second, bool streaming, string? model = null)
+    private static async Task<(ChatResponse Response, FakeHttpHandler Handler, List<string> Calls)> RunLoopAsync(CannedResponse first, CannedResponse second, bool streaming, string? model = null)
     {
-        var handler = new VerbatimHttpHandler(first, second);
+        var handler = new FakeHttpHandler(first, second);
         using var inner = Create(handler);
         using var client = new ChatClientBuilder(inner).UseFunctionInvocation().Build();
         var calls = new List<string>();
@@ -117,7 +116,7 @@ public sealed class FunctionInvocationTests
     [Fact]
     public async Task AToolLoopOnAStreamOnlyModelFallsBackToStreamingInsideTheLoop()
     {
-        var handler = new VerbatimHttpHandler(
+        var handler = new FakeHttpHandler(
             StreamOnlyFallbackTests.StreamOnlyRejection(),
             CannedResponse.SseFixture("Streams/thinking-tool-call.sse"),
             CannedResponse.SseFixture("Streams/reasoning-and-text.sse"));
@@ -137,7 +136,7 @@ public sealed class FunctionInvocationTests
     [Fact]
     public async Task AnErrorInTheSecondRoundSurfacesAsQwenApiException()
     {
-        var handler = new VerbatimHttpHandler(
+        var handler = new FakeHttpHandler(
             CannedResponse.Json(ToolCallReply),
             CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", "messages with role \"tool\" must be a response to a preceeding message with \"tool_calls\"."));
         using var inner = Create(handler);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests;
 
@@ -14,7 +13,7 @@ public sealed class QwenChatClientTests
     private static async Task<TException> RefusedBeforeAnyRequestAsync<TException>(IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming, string? defaultModel = "qwen-plus")
         where TException : Exception
     {
-        var handler = new VerbatimHttpHandler(CannedResponse.MinimalCompletion(), CannedResponse.MinimalStream());
+        var handler = new FakeHttpHandler(CannedResponse.MinimalCompletion(), CannedResponse.MinimalStream());
         using var client = Create(handler, defaultModel);
         var ex = await Assert.ThrowsAsync<TException>(() => GetAsync(client, messages, options, streaming));
         Assert.Empty(handler.Requests);
@@ -42,7 +41,7 @@ public sealed class QwenChatClientTests
     [MemberData(nameof(BothPaths))]
     public async Task TheModelFromOptionsIsEnoughWithoutADefault(bool streaming)
     {
-        var handler = new VerbatimHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
+        var handler = new FakeHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
         using var client = Create(handler, defaultModelId: null);
         await GetAsync(client, Hi(), new ChatOptions { ModelId = "qwen-turbo" }, streaming);
         Assert.Equal("qwen-turbo", handler.SingleRequest.Json.GetProperty("model").GetString());
@@ -161,7 +160,7 @@ public sealed class QwenChatClientTests
     [Fact]
     public void StreamingValidatesAtTheCallNotAtFirstEnumeration()
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler, defaultModelId: null);
         Assert.Throws<InvalidOperationException>(() => client.GetStreamingResponseAsync(Hi()));
         Assert.Empty(handler.Requests);
@@ -170,7 +169,7 @@ public sealed class QwenChatClientTests
     [Fact]
     public void GetServiceReturnsMetadataWithProviderEndpointAndDefaultModel()
     {
-        using var client = Create(new VerbatimHttpHandler());
+        using var client = Create(new FakeHttpHandler());
         var metadata = client.GetService<ChatClientMetadata>();
 
         Assert.NotNull(metadata);
@@ -182,7 +181,7 @@ public sealed class QwenChatClientTests
     [Fact]
     public void GetServiceReturnsTheClientItselfAndTheCallersHttpClient()
     {
-        var httpClient = new HttpClient(new VerbatimHttpHandler());
+        var httpClient = new HttpClient(new FakeHttpHandler());
         using var client = new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey }, httpClient);
 
         Assert.Same(client, client.GetService<QwenChatClient>());
@@ -196,7 +195,7 @@ public sealed class QwenChatClientTests
     [Fact]
     public void GetServiceThroughAPipelineStillFindsTheMetadata()
     {
-        using var client = Create(new VerbatimHttpHandler());
+        using var client = Create(new FakeHttpHandler());
         using var pipeline = new ChatClientBuilder(client).UseFunctionInvocation().Build();
         Assert.Equal("qwen", pipeline.GetService<ChatClientMetadata>()?.ProviderName);
         Assert.Same(client, pipeline.GetService<QwenChatClient>());
@@ -205,7 +204,7 @@ public sealed class QwenChatClientTests
     [Fact]
     public async Task TheCallersHttpClientIsNeverDisposed()
     {
-        var handler = new VerbatimHttpHandler(CannedResponse.MinimalCompletion(), CannedResponse.MinimalCompletion("again"));
+        var handler = new FakeHttpHandler(CannedResponse.MinimalCompletion(), CannedResponse.MinimalCompletion("again"));
         var httpClient = new HttpClient(handler);
         var client = new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = "qwen-plus" }, httpClient);
         await client.GetResponseAsync(Hi());
@@ -223,7 +222,7 @@ public sealed class QwenChatClientTests
     public void ToStringShowsEndpointAndModelButNeverTheKey()
     {
         var options = new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = "qwen-plus" };
-        using var client = new QwenChatClient(options, new HttpClient(new VerbatimHttpHandler()));
+        using var client = new QwenChatClient(options, new HttpClient(new FakeHttpHandler()));
 
         Assert.DoesNotContain("sk-test", client.ToString());
         Assert.Contains("dashscope-intl.aliyuncs.com", client.ToString());
@@ -239,11 +238,11 @@ public sealed class QwenChatClientTests
         try
         {
             Environment.SetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable, null);
-            var ex = Assert.Throws<InvalidOperationException>(() => new QwenChatClient(new QwenClientOptions(), new HttpClient(new VerbatimHttpHandler())));
+            var ex = Assert.Throws<InvalidOperationException>(() => new QwenChatClient(new QwenClientOptions(), new HttpClient(new FakeHttpHandler())));
             Assert.Contains("DASHSCOPE_API_KEY", ex.Message);
 
             Environment.SetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable, "sk-from-env");
-            using var client = new QwenChatClient(new QwenClientOptions { DefaultModelId = "qwen-plus" }, new HttpClient(new VerbatimHttpHandler()));
+            using var client = new QwenChatClient(new QwenClientOptions { DefaultModelId = "qwen-plus" }, new HttpClient(new FakeHttpHandler()));
             Assert.NotNull(client);
         }
         finally
@@ -259,7 +258,7 @@ public sealed class QwenChatClientTests
         try
         {
             Environment.SetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable, "sk-from-env");
-            var handler = new VerbatimHttpHandler(CannedResponse.MinimalCompletion());
+            var handler = new FakeHttpHandler(CannedResponse.MinimalCompletion());
             using var client = new QwenChatClient(new QwenClientOptions { DefaultModelId = "qwen-plus" }, new HttpClient(handler));
             await client.GetResponseAsync(Hi());
             Assert.Equal("Bearer sk-from-env", handler.SingleRequest.Header("Authorization"));
@@ -276,19 +275,19 @@ public sealed class QwenChatClientTests
     public void UnsafeOrNonHttpEndpointsAreRefused(string endpoint)
     {
         var ex = Assert.Throws<ArgumentException>(() =>
-            new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, Endpoint = new Uri(endpoint) }, new HttpClient(new VerbatimHttpHandler())));
+            new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, Endpoint = new Uri(endpoint) }, new HttpClient(new FakeHttpHandler())));
         Assert.DoesNotContain(ApiKey, ex.Message);
     }
 
     [Fact]
     public void ARelativeEndpointIsRefused() =>
         Assert.Throws<ArgumentException>(() =>
-            new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, Endpoint = new Uri("/compatible-mode/v1", UriKind.Relative) }, new HttpClient(new VerbatimHttpHandler())));
+            new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, Endpoint = new Uri("/compatible-mode/v1", UriKind.Relative) }, new HttpClient(new FakeHttpHandler())));
 
     [Fact]
     public void AKeyWithWhitespaceIsRefusedWithoutShowingIt()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new QwenChatClient(new QwenClientOptions { ApiKey = "sk-test abc\n" }, new HttpClient(new VerbatimHttpHandler())));
+        var ex = Assert.Throws<ArgumentException>(() => new QwenChatClient(new QwenClientOptions { ApiKey = "sk-test abc\n" }, new HttpClient(new FakeHttpHandler())));
         Assert.DoesNotContain("sk-test", ex.Message);
     }
 

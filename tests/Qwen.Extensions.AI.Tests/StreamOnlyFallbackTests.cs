@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests;
 
@@ -21,7 +20,7 @@ public sealed class StreamOnlyFallbackTests
     [InlineData(ThinkingMessage)]
     public async Task ARejectedNonStreamingCallIsReissuedStreamingAndAggregated(string message)
     {
-        var handler = new VerbatimHttpHandler(StreamOnlyRejection(message), CannedResponse.SseFixture("Streams/reasoning-and-text.sse"));
+        var handler = new FakeHttpHandler(StreamOnlyRejection(message), CannedResponse.SseFixture("Streams/reasoning-and-text.sse"));
         using var client = Create(handler);
 
         var response = await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qwq-plus" });
@@ -44,7 +43,7 @@ public sealed class StreamOnlyFallbackTests
     [Fact]
     public async Task TheSecondCallForTheSameModelStreamsStraightAway()
     {
-        var handler = new VerbatimHttpHandler(StreamOnlyRejection(), CannedResponse.MinimalStream("first"));
+        var handler = new FakeHttpHandler(StreamOnlyRejection(), CannedResponse.MinimalStream("first"));
         using var client = Create(handler);
         await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qvq-max" });
 
@@ -60,7 +59,7 @@ public sealed class StreamOnlyFallbackTests
     [Fact]
     public async Task TheRememberedModelDoesNotAffectOtherModels()
     {
-        var handler = new VerbatimHttpHandler(StreamOnlyRejection(), CannedResponse.MinimalStream(), CannedResponse.MinimalCompletion("plain"));
+        var handler = new FakeHttpHandler(StreamOnlyRejection(), CannedResponse.MinimalStream(), CannedResponse.MinimalCompletion("plain"));
         using var client = Create(handler);
         await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qwq-plus" });
 
@@ -74,7 +73,7 @@ public sealed class StreamOnlyFallbackTests
     [Fact]
     public async Task AnOrdinary400IsNotRetriedAsAStream()
     {
-        var handler = new VerbatimHttpHandler(
+        var handler = new FakeHttpHandler(
             CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", "Range of input length should be [1, 129024]"));
         using var client = Create(handler);
 
@@ -86,7 +85,7 @@ public sealed class StreamOnlyFallbackTests
     [Fact]
     public async Task AnErrorOnTheFallbackStreamIsReportedNotSwallowed()
     {
-        var handler = new VerbatimHttpHandler(
+        var handler = new FakeHttpHandler(
             StreamOnlyRejection(),
             CannedResponse.Error(HttpStatusCode.TooManyRequests, "limit_requests", "limit_requests", "Requests rate limit exceeded, please try again later."));
         using var client = CreateWithoutRetries(handler);

@@ -19,7 +19,7 @@ public sealed class ToolSchemaInvocationTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(ToolNames))]
-    public async Task RequiredTool_IsCalledWithArgumentsThatBindToItsParameterTypes(string name)
+    public async Task RequiredToolIsCalledWithArgumentsThatBindToItsParameterTypes(string name)
     {
         var catalog = new ToolCatalog();
         using var client = _emulator.CreateChatClient().AsBuilder().UseFunctionInvocation().Build();

@@ -16,7 +16,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
     [Fact]
-    public async Task Thinking_StreamsReasoningBeforeTheAnswerAndCountsReasoningTokens()
+    public async Task ThinkingStreamsReasoningBeforeTheAnswerAndCountsReasoningTokens()
     {
         using var client = _emulator.CreateChatClient();
         var options = new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High } };
@@ -37,7 +37,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Thinking_OffByDefaultOnQwenPlus()
+    public async Task ThinkingOffByDefaultOnQwenPlus()
     {
         using var client = _emulator.CreateChatClient();
         var response = await client.GetResponseAsync("What is 2 + 3?", cancellationToken: TestTimeout.Token);
@@ -47,7 +47,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThinkingBudget_TruncatesTheReasoning()
+    public async Task ThinkingBudgetTruncatesTheReasoning()
     {
         using var client = _emulator.CreateChatClient();
         var options = new ChatOptions { AdditionalProperties = new() { ["enable_thinking"] = true, ["thinking_budget"] = 3 } };
@@ -59,7 +59,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OpenSourceQwen3_NonStreamingWithThinkingIsServedThroughTheClientsStreamingFallback()
+    public async Task OpenSourceQwen3NonStreamingWithThinkingIsServedThroughTheClientsStreamingFallback()
     {
         using var client = _emulator.CreateChatClient("qwen3-8b");
         var response = await client.GetResponseAsync("What is 2 + 3?", cancellationToken: TestTimeout.Token);
@@ -70,7 +70,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OpenSourceQwen3_NonStreamingWithThinkingOffIsAnswered()
+    public async Task OpenSourceQwen3NonStreamingWithThinkingOffIsAnswered()
     {
         using var client = _emulator.CreateChatClient("qwen3-8b");
         var response = await client.GetResponseAsync("What is 2 + 3?", new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.None } }, TestTimeout.Token);
@@ -82,7 +82,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MaxOutputTokens_TruncatesWithFinishReasonLength()
+    public async Task MaxOutputTokensTruncatesWithFinishReasonLength()
     {
         using var client = _emulator.CreateChatClient();
         var response = await client.GetResponseAsync("Who are you?", new ChatOptions { MaxOutputTokens = 4 }, TestTimeout.Token);
@@ -93,7 +93,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StopSequences_CutTheAnswer()
+    public async Task StopSequencesCutTheAnswer()
     {
         using var client = _emulator.CreateChatClient();
         var response = await client.GetResponseAsync("Who are you?", new ChatOptions { StopSequences = ["model"] }, TestTimeout.Token);
@@ -103,7 +103,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SecondTurn_ReportsTheSharedPrefixAsCachedInputTokens()
+    public async Task SecondTurnReportsTheSharedPrefixAsCachedInputTokens()
     {
         using var client = _emulator.CreateChatClient();
         List<ChatMessage> history = [new(ChatRole.System, "You are a helpful assistant."), new(ChatRole.User, "Hello")];
@@ -118,7 +118,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ToolModeNone_AnswersWithoutCallingTheTool()
+    public async Task ToolModeNoneAnswersWithoutCallingTheTool()
     {
         var invoked = false;
         var tool = AIFunctionFactory.Create((string city) => invoked = true, "get_weather", "Gets the weather in a city.");
@@ -132,7 +132,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StreamedToolCalls_UseDashScopeFragmentsAndAreInvoked()
+    public async Task StreamedToolCallsUseDashScopeFragmentsAndAreInvoked()
     {
         var cities = new List<string>();
         var tool = AIFunctionFactory.Create((string city) =>
@@ -163,7 +163,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task JsonObjectResponseFormat_AnswersWithAJsonObject()
+    public async Task JsonObjectResponseFormatAnswersWithAJsonObject()
     {
         using var client = _emulator.CreateChatClient();
         var response = await client.GetResponseAsync("What is 3 + 3? Reply in JSON.", new ChatOptions { ResponseFormat = ChatResponseFormat.Json }, TestTimeout.Token);
@@ -174,7 +174,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SequentialCalls_ReuseOneConnectionForJsonAndStreams()
+    public async Task SequentialCallsReuseOneConnectionForJsonAndStreams()
     {
         using var client = _emulator.CreateChatClient();
         for (var i = 0; i < 3; i++)
@@ -189,7 +189,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Responder_AnswersWhenTheScriptIsEmpty()
+    public async Task ResponderAnswersWhenTheScriptIsEmpty()
     {
         _emulator.Responder = request => request.LastUserText == "ping" ? EmulatorReply.Text("pong") : null;
         using var client = _emulator.CreateChatClient();
@@ -199,7 +199,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ScriptedToolCall_IsSentWithTheGivenIdAndArguments()
+    public async Task ScriptedToolCallIsSentWithTheGivenIdAndArguments()
     {
         _emulator.Enqueue(EmulatorReply.ToolCall("lookup", """{"q":"x"}""", id: "call_fixed"));
         using var client = _emulator.CreateChatClient();
@@ -223,7 +223,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     [InlineData("""{"model":"qwen-plus","presence_penalty":3,"messages":[{"role":"user","content":"hi"}]}""", "presence_penalty")]
     [InlineData("""{"model":"qwen-plus","seed":-1,"messages":[{"role":"user","content":"hi"}]}""", "seed")]
     [InlineData("""{"model":"qwen-plus","enable_thinking":true,"stream":true,"tool_choice":"required","tools":[{"type":"function","function":{"name":"f"}}],"messages":[{"role":"user","content":"hi"}]}""", "thinking mode")]
-    public async Task InvalidRequests_Get400InvalidParameterError(string body, string messagePart)
+    public async Task InvalidRequestsGet400InvalidParameterError(string body, string messagePart)
     {
         using var http = new HttpClient { Timeout = TestTimeout.Duration };
         using var request = new HttpRequestMessage(HttpMethod.Post, _emulator.Endpoint + "/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -237,7 +237,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OversizedDataUri_IsRejectedLikeTheService()
+    public async Task OversizedDataUriIsRejectedLikeTheService()
     {
         var dataUri = "data:image/png;base64," + Convert.ToBase64String(new byte[8 * 1024 * 1024]);
         var raw = await PostRawAsync("{\"model\":\"qwen-vl-plus\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUri + "\"}}]}]}");
@@ -249,7 +249,7 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnknownModel_Is404ModelNotFoundThroughTheClient()
+    public async Task UnknownModelIs404ModelNotFoundThroughTheClient()
     {
         using var client = _emulator.CreateChatClient("qwen-does-not-exist");
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync("hi", cancellationToken: TestTimeout.Token));

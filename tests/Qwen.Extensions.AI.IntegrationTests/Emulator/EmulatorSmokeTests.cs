@@ -27,7 +27,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Endpoint_IsLoopbackCompatibleModeOnAFreePort()
+    public void EndpointIsLoopbackCompatibleModeOnAFreePort()
     {
         Assert.Equal("127.0.0.1", _emulator.Endpoint.Host);
         Assert.NotEqual(0, _emulator.Endpoint.Port);
@@ -35,7 +35,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NonStreaming_AnswersWithCompletionShapeAndMatchingRequestIds()
+    public async Task NonStreamingAnswersWithCompletionShapeAndMatchingRequestIds()
     {
         using var response = await PostAsync("""{"model":"qwen-plus","messages":[{"role":"user","content":"Who are you?"}]}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -56,7 +56,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RepeatedPrefix_IsReportedAsCachedTokens()
+    public async Task RepeatedPrefixIsReportedAsCachedTokens()
     {
         const string body = """{"model":"qwen-plus","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Hello there"}]}""";
         using (await PostAsync(body))
@@ -70,7 +70,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Streaming_SendsChunksThenUsageOnlyChunkThenDone()
+    public async Task StreamingSendsChunksThenUsageOnlyChunkThenDone()
     {
         using var response = await PostAsync("""{"model":"qwen-plus","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Write a haiku"}]}""");
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
@@ -95,7 +95,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WrongKey_Is401InvalidApiKeyWithRealErrorBody()
+    public async Task WrongKeyIs401InvalidApiKeyWithRealErrorBody()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _emulator.Endpoint + "/chat/completions") { Content = new StringContent("{}") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-wrong");
@@ -117,7 +117,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     [InlineData("""{"model":"qvq-max","messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_parameter_error", "only support stream mode")]
     [InlineData("""{"model":"qwq-plus","messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_parameter_error", "only support stream mode")]
     [InlineData("""{"model":"qwen3-8b","enable_thinking":true,"messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_parameter_error", "enable_thinking must be set to false for non-streaming calls")]
-    public async Task BadRequests_GetTheServiceStatusAndCode(string body, int status, string code, string messagePart)
+    public async Task BadRequestsGetTheServiceStatusAndCode(string body, int status, string code, string messagePart)
     {
         using var response = await PostAsync(body);
         Assert.Equal(status, (int)response.StatusCode);
@@ -127,7 +127,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ChatClient_GetsDefaultAnswerAndEmulatorRecordsTheBody()
+    public async Task ChatClientGetsDefaultAnswerAndEmulatorRecordsTheBody()
     {
         using var client = _emulator.CreateChatClient();
         var response = await client.GetResponseAsync("What is 6 * 7?", new ChatOptions { Temperature = 0.5f }).WaitAsync(Timeout);
@@ -141,7 +141,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ChatClient_StreamOnlyModelIsServedByStreamingFallback()
+    public async Task ChatClientStreamOnlyModelIsServedByStreamingFallback()
     {
         using var client = _emulator.CreateChatClient("qwq-plus");
         var response = await client.GetResponseAsync("Say 'ready'").WaitAsync(Timeout);
@@ -152,7 +152,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Script_TextReplyIsSentExactlyInBothModes()
+    public async Task ScriptTextReplyIsSentExactlyInBothModes()
     {
         _emulator.Enqueue(EmulatorReply.Text("scripted one", reasoning: "because"), EmulatorReply.Text("scripted two") with { Usage = new EmulatorUsage { PromptTokens = 7, CompletionTokens = 3, CachedTokens = 5 } });
         using var client = _emulator.CreateChatClient();
@@ -169,7 +169,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Script_ErrorWithRetryAfterHeaders()
+    public async Task ScriptErrorWithRetryAfterHeaders()
     {
         _emulator.Enqueue(EmulatorReply.Fail(429, "limit_requests", "Requests rate limit exceeded") with { RetryAfter = TimeSpan.FromSeconds(2), RetryAfterMilliseconds = 1500 });
         using var response = await PostAsync("""{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}""");
@@ -179,7 +179,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fault_ErrorEventMidStreamSurfacesAsQwenApiException()
+    public async Task FaultErrorEventMidStreamSurfacesAsQwenApiException()
     {
         _emulator.Enqueue(EmulatorReply.Default() with { ErrorEventAfter = 2 });
         using var client = _emulator.CreateChatClient();
@@ -197,7 +197,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fault_CutAfterEventsEndsTheStreamWithoutDone()
+    public async Task FaultCutAfterEventsEndsTheStreamWithoutDone()
     {
         // The pause lets the events reach the client before the reset; a reset that wins the race looks like a failure
         // before any response, which the client (rightly) retries, and the retry would get a whole reply.
@@ -216,7 +216,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fault_MalformedEventIsRejected()
+    public async Task FaultMalformedEventIsRejected()
     {
         _emulator.Enqueue(EmulatorReply.Default() with { MalformedEventAfter = 1 });
         using var client = _emulator.CreateChatClient();
@@ -230,7 +230,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fault_DelaysAreObserved()
+    public async Task FaultDelaysAreObserved()
     {
         _emulator.Enqueue(EmulatorReply.Default() with { DelayBeforeHeaders = TimeSpan.FromMilliseconds(300) });
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -242,14 +242,14 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fault_DisconnectBeforeHeadersFailsTheRequest()
+    public async Task FaultDisconnectBeforeHeadersFailsTheRequest()
     {
         _emulator.Enqueue(EmulatorReply.Disconnect());
         await Assert.ThrowsAsync<HttpRequestException>(() => PostAsync("""{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}"""));
     }
 
     [Fact]
-    public async Task OpenConnections_CountsLiveConnections()
+    public async Task OpenConnectionsCountsLiveConnections()
     {
         using (await PostAsync("""{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}"""))
         {
@@ -269,7 +269,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ResponderFailure_IsReportedAs500InternalError()
+    public async Task ResponderFailureIsReportedAs500InternalError()
     {
         _emulator.Responder = _ => throw new InvalidOperationException("boom");
         using var response = await PostAsync("""{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}""");
@@ -281,7 +281,7 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dispose_EndsAStreamThatIsStillWaitingPromptly()
+    public async Task DisposeEndsAStreamThatIsStillWaitingPromptly()
     {
         var emulator = await QwenEmulator.StartAsync();
         emulator.Enqueue(EmulatorReply.Default() with { DelayBetweenEvents = TimeSpan.FromMinutes(5) });

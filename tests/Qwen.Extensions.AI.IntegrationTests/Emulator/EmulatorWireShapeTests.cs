@@ -30,14 +30,14 @@ public sealed class EmulatorWireShapeTests : IAsyncLifetime
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
     [Fact]
-    public async Task Completion_HasEverySeedField()
+    public async Task CompletionHasEverySeedField()
     {
         var (_, body) = await PostAsync(_emulator.ApiKey, """{"model":"qwen-vl-plus","messages":[{"role":"user","content":"hi"}]}""");
         AssertCovers(SeedCompletion, body);
     }
 
     [Fact]
-    public async Task StreamChunks_HaveEverySeedField()
+    public async Task StreamChunksHaveEverySeedField()
     {
         var (contentType, body) = await PostAsync(_emulator.ApiKey, """{"model":"qwen-vl-plus","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Write a haiku"}]}""");
         var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
@@ -50,7 +50,7 @@ public sealed class EmulatorWireShapeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ErrorBody_HasEverySeedField()
+    public async Task ErrorBodyHasEverySeedField()
     {
         var (_, body) = await PostAsync("sk-wrong", """{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}""");
         AssertCovers(SeedError, body);

@@ -7,7 +7,7 @@ namespace Qwen.Extensions.AI.IntegrationTests.Emulator;
 public sealed class ReadmeSnippetTests
 {
     [Fact]
-    public async Task ThreeLineStart_AnswersTheReadmeQuestion()
+    public async Task ThreeLineStartAnswersTheReadmeQuestion()
     {
         await using var emulator = await QwenEmulator.StartAsync();        // 127.0.0.1, free port
         using IChatClient client = emulator.CreateChatClient("qwen-plus"); // a QwenChatClient bound to it

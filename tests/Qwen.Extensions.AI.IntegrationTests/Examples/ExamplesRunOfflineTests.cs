@@ -27,7 +27,7 @@ public sealed class ExamplesRunOfflineTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public async Task Example_RunsOfflineAndPrintsItsAnswer(string example, string[] expected)
+    public async Task ExampleRunsOfflineAndPrintsItsAnswer(string example, string[] expected)
     {
         var (exitCode, output) = await RunAsync(example);
 

@@ -13,7 +13,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     private const string Chunk = """{"choices":[{"delta":{"content":"partial "},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1724729595,"model":"qwen-plus","id":"chatcmpl-f"}""";
 
     [Fact]
-    public async Task Throttled429WithRetryAfter_IsWaitedOutThenSucceeds()
+    public async Task Throttled429WithRetryAfterIsWaitedOutThenSucceeds()
     {
         Emulator.Enqueue(EmulatorReply.Fail(429, "limit_requests", "Requests rate limit exceeded, please try again later.", "limit_requests") with { RetryAfter = TimeSpan.FromSeconds(1) }, EmulatorReply.Default());
         var client = CreateClient();
@@ -28,7 +28,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task InsufficientQuota429_IsNotRetried()
+    public async Task InsufficientQuota429IsNotRetried()
     {
         Emulator.Enqueue(EmulatorReply.Fail(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota"), EmulatorReply.Default());
         var client = CreateClient();
@@ -43,7 +43,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task Overloaded503Twice_ThenSucceeds()
+    public async Task Overloaded503TwiceThenSucceeds()
     {
         var overloaded = EmulatorReply.Fail(503, "ModelUnavailable", "The engine is currently overloaded, please try again later", "ModelUnavailable");
         Emulator.Enqueue(overloaded, overloaded, EmulatorReply.Default());
@@ -57,7 +57,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task ServerErrorOnEveryAttempt_GivesUpAfterTheLimitWithTheLastError()
+    public async Task ServerErrorOnEveryAttemptGivesUpAfterTheLimitWithTheLastError()
     {
         var failure = EmulatorReply.Fail(500, "internal_error", "An internal error has occured, please try again later or contact service support.", "internal_error");
         Emulator.Enqueue(failure, failure, failure, EmulatorReply.Default());
@@ -73,7 +73,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task ConnectionResetBeforeHeaders_IsRetried()
+    public async Task ConnectionResetBeforeHeadersIsRetried()
     {
         Emulator.Enqueue(EmulatorReply.Disconnect(), EmulatorReply.Default());
         var client = CreateClient();
@@ -86,7 +86,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task ConnectionResetBeforeHeadersOnEveryAttempt_SurfacesAsQwenApiExceptionWrappingHttpRequestException()
+    public async Task ConnectionResetBeforeHeadersOnEveryAttemptSurfacesAsQwenApiExceptionWrappingHttpRequestException()
     {
         Emulator.Enqueue(EmulatorReply.Disconnect(), EmulatorReply.Disconnect(), EmulatorReply.Disconnect(), EmulatorReply.Default());
         var client = CreateClient();
@@ -100,7 +100,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task StreamResetAfterNEvents_SurfacesAfterThePartialOutputAndIsNotRetried()
+    public async Task StreamResetAfterNEventsSurfacesAfterThePartialOutputAndIsNotRetried()
     {
         // The pause lets the first events reach the client before the reset (a reset discards bytes not yet read).
         Emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 3, DelayBetweenEvents = TimeSpan.FromMilliseconds(100) }, EmulatorReply.Default());
@@ -116,7 +116,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task NonStreamingBodyCutHalfway_SurfacesWithStatusAndRequestIdAndIsNotRetried()
+    public async Task NonStreamingBodyCutHalfwaySurfacesWithStatusAndRequestIdAndIsNotRetried()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 1, DelayBetweenEvents = TimeSpan.FromMilliseconds(200) }, EmulatorReply.Default());
         var client = CreateClient();
@@ -130,7 +130,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task StreamEndingWithoutDone_IsAnError()
+    public async Task StreamEndingWithoutDoneIsAnError()
     {
         Emulator.Enqueue(EmulatorReply.Sse(Chunk, Chunk));
         var client = CreateClient();
@@ -145,7 +145,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task DoneWithNoContent_IsAnEmptyReplyNotAnError()
+    public async Task DoneWithNoContentIsAnEmptyReplyNotAnError()
     {
         Emulator.Enqueue(EmulatorReply.Sse("[DONE]"));
         var client = CreateClient();
@@ -157,7 +157,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task MalformedJsonInOneEvent_SurfacesAsQwenApiExceptionWithTheRequestId()
+    public async Task MalformedJsonInOneEventSurfacesAsQwenApiExceptionWithTheRequestId()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { MalformedEventAfter = 2 });
         var client = CreateClient();
@@ -173,7 +173,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task ErrorEventMidStream_SurfacesWithItsCodeAndIsNotRetried()
+    public async Task ErrorEventMidStreamSurfacesWithItsCodeAndIsNotRetried()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { ErrorEventAfter = 2 }, EmulatorReply.Default());
         var client = CreateClient();
@@ -189,7 +189,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task HtmlBadGatewayPage_IsRetriedThenReportedWithItsStatusAndASnippet()
+    public async Task HtmlBadGatewayPageIsRetriedThenReportedWithItsStatusAndASnippet()
     {
         var gateway = EmulatorReply.Raw(502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>", "text/html");
         Emulator.Enqueue(gateway, gateway, gateway, EmulatorReply.Default());
@@ -205,7 +205,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task Empty200Body_IsAnErrorOnBothPaths()
+    public async Task Empty200BodyIsAnErrorOnBothPaths()
     {
         Emulator.Enqueue(EmulatorReply.Raw(200, string.Empty), EmulatorReply.Raw(200, string.Empty, "text/event-stream"));
         var client = CreateClient();
@@ -221,7 +221,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task Success200WithoutChoices_IsAnError()
+    public async Task Success200WithoutChoicesIsAnError()
     {
         Emulator.Enqueue(EmulatorReply.Raw(200, """{"id":"chatcmpl-1","object":"chat.completion","created":1724729556,"model":"qwen-plus","usage":{"prompt_tokens":1,"completion_tokens":0,"total_tokens":1}}"""));
         var client = CreateClient();
@@ -235,7 +235,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task GiganticSingleEvent10MB_IsDeliveredWhole()
+    public async Task GiganticSingleEvent10MBIsDeliveredWhole()
     {
         var text = new string('x', 10 * 1024 * 1024);
         var huge = """{"choices":[{"delta":{"content":"TEXT"},"finish_reason":"stop","index":0}],"object":"chat.completion.chunk","created":1724729595,"model":"qwen-plus","id":"chatcmpl-big"}""".Replace("TEXT", text, StringComparison.Ordinal);
@@ -250,7 +250,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task EventBeyondTheSizeCap_IsRefusedNotBufferedForEver()
+    public async Task EventBeyondTheSizeCapIsRefusedNotBufferedForEver()
     {
         var huge = """{"choices":[{"delta":{"content":"TEXT"}}]}""".Replace("TEXT", new string('x', 20 * 1024 * 1024), StringComparison.Ordinal);
         Emulator.Enqueue(EmulatorReply.Sse(huge, "[DONE]"));
@@ -264,7 +264,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task SlowServer_HeadersAfter5Seconds_IsWaitedForWithTheDefaults()
+    public async Task SlowServerHeadersAfter5SecondsIsWaitedForWithTheDefaults()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { DelayBeforeHeaders = TimeSpan.FromSeconds(5) });
         var client = CreateClient();
@@ -278,7 +278,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task SlowServer_HeadersAfter5Seconds_TripsAShortHeadersTimeout()
+    public async Task SlowServerHeadersAfter5SecondsTripsAShortHeadersTimeout()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { DelayBeforeHeaders = TimeSpan.FromSeconds(5) });
         var client = CreateClient(o => o.StreamingHeadersTimeout = TimeSpan.FromSeconds(1));
@@ -293,7 +293,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task SlowServer_NonStreamingAnswerAfter5Seconds_TripsAShortRequestTimeout()
+    public async Task SlowServerNonStreamingAnswerAfter5SecondsTripsAShortRequestTimeout()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { DelayBeforeHeaders = TimeSpan.FromSeconds(5) });
         var client = CreateClient(o => o.RequestTimeout = TimeSpan.FromSeconds(1));
@@ -306,7 +306,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task SlowServer_30SecondsBetweenEvents_TripsAShortIdleTimeout()
+    public async Task SlowServer30SecondsBetweenEventsTripsAShortIdleTimeout()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { DelayBetweenEvents = TimeSpan.FromSeconds(30) });
         var client = CreateClient(o => o.StreamingIdleTimeout = TimeSpan.FromSeconds(1));
@@ -322,7 +322,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task NonUtf8Bytes_SurfaceAsQwenApiExceptionOnBothPaths()
+    public async Task NonUtf8BytesSurfaceAsQwenApiExceptionOnBothPaths()
     {
         var json = Encoding.UTF8.GetBytes("""{"id":"chatcmpl-u","object":"chat.completion","model":"qwen-plus","choices":[{"index":0,"message":{"role":"assistant","content":"AB"},"finish_reason":"stop"}]}""");
         var at = Array.IndexOf(json, (byte)'A');
@@ -343,7 +343,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task ToolCallFragmentsWithAReusedIndex_BecomeTwoCompleteCalls()
+    public async Task ToolCallFragmentsWithAReusedIndexBecomeTwoCompleteCalls()
     {
         static string Fragment(string id, string? name, string arguments, string? finish = null) =>
             "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"" + id + "\",\"type\":\"function\",\"function\":{" +
@@ -370,7 +370,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task CallerCancellationOverARealSocket_IsPromptOnBothPathsAndReleasesTheConnection()
+    public async Task CallerCancellationOverARealSocketIsPromptOnBothPathsAndReleasesTheConnection()
     {
         Emulator.Enqueue(
             EmulatorReply.Default() with { DelayBeforeHeaders = TimeSpan.FromSeconds(30) },
@@ -408,7 +408,7 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task AbandoningAStreamEarly_ReleasesTheConnection()
+    public async Task AbandoningAStreamEarlyReleasesTheConnection()
     {
         Emulator.Enqueue(EmulatorReply.Default() with { DelayBetweenEvents = TimeSpan.FromMilliseconds(200) });
         var client = CreateClient();

@@ -11,7 +11,7 @@ public sealed class LoadTests(ITestOutputHelper output)
     private const int Concurrency = 200;
 
     [Fact]
-    public async Task TwoHundredConcurrentStreams_ThroughOneClient_NoCrossTalkNoSocketExhaustion()
+    public async Task TwoHundredConcurrentStreamsThroughOneClientNoCrossTalkNoSocketExhaustion()
     {
         await using var emulator = await QwenEmulator.StartAsync(new QwenEmulatorOptions { DelayBetweenEvents = TimeSpan.FromMilliseconds(5), WordsPerChunk = 2 });
         using var client = new QwenChatClient(new QwenClientOptions { ApiKey = emulator.ApiKey, Endpoint = emulator.Endpoint, DefaultModelId = "qwen-plus" });

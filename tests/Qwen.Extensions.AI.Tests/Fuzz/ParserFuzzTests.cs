@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Qwen.Extensions.AI.Tests.Reliability;
 using Xunit.Abstractions;
 
 namespace Qwen.Extensions.AI.Tests.Fuzz;
@@ -19,12 +18,12 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
     private static readonly TimeSpan CaseBound = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public async Task MutatedCompletionBodies_OnlyEverThrowQwenApiException()
+    public async Task MutatedCompletionBodiesOnlyEverThrowQwenApiException()
     {
         var random = new Random(Seed);
         byte[] payload = [];
-        var handler = new ScriptedHandler().Always((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(payload) }));
-        using var client = TestClients.Create(handler, o => o.MaxRetries = 0);
+        var handler = new FakeHttpHandler().Always((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(payload) }));
+        using var client = TestClient.WithDefaults(handler, o => o.MaxRetries = 0);
         var failures = new List<string>();
         var outcomes = new Dictionary<string, int>();
         var watch = Stopwatch.StartNew();
@@ -32,7 +31,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         for (var i = 0; i < CasesPerPath; i++)
         {
             payload = Mutate(random, Encoding.UTF8.GetBytes(FuzzCorpus.Completions[random.Next(FuzzCorpus.Completions.Length)]));
-            var ex = await RunBoundedAsync(() => client.GetResponseAsync(TestClients.Hello));
+            var ex = await RunBoundedAsync(() => client.GetResponseAsync(TestClient.Hello));
             Record(ex, payload, i, failures, outcomes);
         }
 
@@ -41,12 +40,12 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task MutatedStreams_OnlyEverThrowQwenApiException()
+    public async Task MutatedStreamsOnlyEverThrowQwenApiException()
     {
         var random = new Random(Seed + 1);
         byte[] payload = [];
-        var handler = new ScriptedHandler().Always((_, _) => Task.FromResult(ScriptedHandler.Sse(new MemoryStream(payload))));
-        using var client = TestClients.Create(handler, o => o.MaxRetries = 0);
+        var handler = new FakeHttpHandler().Always((_, _) => Task.FromResult(FakeHttpHandler.Sse(new MemoryStream(payload))));
+        using var client = TestClient.WithDefaults(handler, o => o.MaxRetries = 0);
         var failures = new List<string>();
         var outcomes = new Dictionary<string, int>();
         var watch = Stopwatch.StartNew();
@@ -54,7 +53,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         for (var i = 0; i < CasesPerPath; i++)
         {
             payload = MutateStream(random, FuzzCorpus.Streams[random.Next(FuzzCorpus.Streams.Length)]);
-            var ex = await RunBoundedAsync(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+            var ex = await RunBoundedAsync(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello)));
             Record(ex, payload, i, failures, outcomes);
         }
 
@@ -63,20 +62,20 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task MutatedStreams_ThroughGetResponseAggregation_OnlyEverThrowQwenApiException()
+    public async Task MutatedStreamsThroughGetResponseAggregationOnlyEverThrowQwenApiException()
     {
         // The same mutations, aggregated by MEAI's ToChatResponseAsync, as the stream-only fallback does.
         var random = new Random(Seed + 2);
         byte[] payload = [];
-        var handler = new ScriptedHandler().Always((_, _) => Task.FromResult(ScriptedHandler.Sse(new MemoryStream(payload))));
-        using var client = TestClients.Create(handler, o => o.MaxRetries = 0);
+        var handler = new FakeHttpHandler().Always((_, _) => Task.FromResult(FakeHttpHandler.Sse(new MemoryStream(payload))));
+        using var client = TestClient.WithDefaults(handler, o => o.MaxRetries = 0);
         var failures = new List<string>();
         var outcomes = new Dictionary<string, int>();
 
         for (var i = 0; i < CasesPerPath / 4; i++)
         {
             payload = MutateStream(random, FuzzCorpus.Streams[random.Next(FuzzCorpus.Streams.Length)]);
-            var ex = await RunBoundedAsync(async () => await Microsoft.Extensions.AI.ChatResponseExtensions.ToChatResponseAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+            var ex = await RunBoundedAsync(async () => await Microsoft.Extensions.AI.ChatResponseExtensions.ToChatResponseAsync(client.GetStreamingResponseAsync(TestClient.Hello)));
             Record(ex, payload, i, failures, outcomes);
         }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Qwen.Extensions.AI.Tests.Reliability;
 
 namespace Qwen.Extensions.AI.Tests.Fuzz;
 
@@ -27,25 +26,25 @@ public sealed class ParserRegressionTests
 
     [Theory]
     [MemberData(nameof(HostileCompletions))]
-    public async Task HostileCompletion_IsAResultOrAQwenApiException(string body)
+    public async Task HostileCompletionIsAResultOrAQwenApiException(string body)
     {
-        var handler = new ScriptedHandler().Then(() => ScriptedHandler.Json(HttpStatusCode.OK, body));
-        using var client = TestClients.Create(handler, o => o.MaxRetries = 0);
+        var handler = new FakeHttpHandler().Then(() => FakeHttpHandler.Json(HttpStatusCode.OK, body));
+        using var client = TestClient.WithDefaults(handler, o => o.MaxRetries = 0);
 
-        var ex = await Record.ExceptionAsync(() => client.GetResponseAsync(TestClients.Hello));
+        var ex = await Record.ExceptionAsync(() => client.GetResponseAsync(TestClient.Hello));
 
         Assert.True(ex is null or QwenApiException, ex?.ToString());
     }
 
     [Theory]
     [MemberData(nameof(HostileCompletions))]
-    public async Task HostileStreamEvent_IsAResultOrAQwenApiException(string body)
+    public async Task HostileStreamEventIsAResultOrAQwenApiException(string body)
     {
         var chunk = body.Replace("\"message\"", "\"delta\"", StringComparison.Ordinal);
-        var handler = new ScriptedHandler().Then(() => ScriptedHandler.Sse(new MemoryStream(Payloads.SseBytes(Payloads.Chunk("a"), chunk, Payloads.UsageChunk, "[DONE]"))));
-        using var client = TestClients.Create(handler, o => o.MaxRetries = 0);
+        var handler = new FakeHttpHandler().Then(() => FakeHttpHandler.Sse(new MemoryStream(Payloads.SseBytes(Payloads.Chunk("a"), chunk, Payloads.UsageChunk, "[DONE]"))));
+        using var client = TestClient.WithDefaults(handler, o => o.MaxRetries = 0);
 
-        var ex = await Record.ExceptionAsync(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+        var ex = await Record.ExceptionAsync(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello)));
 
         Assert.True(ex is null or QwenApiException, ex?.ToString());
     }

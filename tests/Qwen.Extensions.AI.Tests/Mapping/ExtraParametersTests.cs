@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Mapping;
 
@@ -70,7 +69,7 @@ public sealed class ExtraParametersTests
     [Fact]
     public void NAboveOneIsRefusedOnTheStreamingPathBeforeAnyRequest()
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = Assert.Throws<NotSupportedException>(() => client.GetStreamingResponseAsync(Hi(), Extras(("n", 2))));
         Assert.Contains("\"n\"", ex.Message);
@@ -196,7 +195,7 @@ public sealed class ExtraParametersTests
     [MemberData(nameof(ReservedKeys))]
     public async Task ReservedKeysAreRefusedBeforeAnyRequest(string key, bool streaming)
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => GetAsync(client, Hi(), Extras((key, "x")), streaming));
         Assert.Contains($"[\"{key}\"]", ex.Message);
@@ -219,7 +218,7 @@ public sealed class ExtraParametersTests
     [MemberData(nameof(InvalidValues))]
     public async Task InvalidValuesForKnownExtrasAreRefusedNamingTheKey(string key, object value, bool streaming)
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => GetAsync(client, Hi(), Extras((key, value)), streaming));
         Assert.Contains($"[\"{key}\"]", ex.Message);

@@ -1,4 +1,5 @@
 using Qwen.Extensions.AI.Benchmarks;
+using Payloads = Qwen.Extensions.AI.Benchmarks.Payloads;
 
 namespace Qwen.Extensions.AI.Tests.Performance;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Moq;
 using Qwen.Extensions.AI.Benchmarks;
+using Payloads = Qwen.Extensions.AI.Benchmarks.Payloads;
 using Qwen.Extensions.AI.Http;
 using Qwen.Extensions.AI.Mapping;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Qwen.Extensions.AI.Benchmarks;
+using Payloads = Qwen.Extensions.AI.Benchmarks.Payloads;
 
 namespace Qwen.Extensions.AI.Tests.Performance;
 

@@ -9,69 +9,69 @@ public sealed class CancellationTests
     private static readonly TimeSpan Prompt = TimeSpan.FromMilliseconds(100);
 
     [Fact]
-    public async Task CancelWhileWaitingForANonStreamingAnswer_IsPrompt()
+    public async Task CancelWhileWaitingForANonStreamingAnswerIsPrompt()
     {
-        var handler = new ScriptedHandler().Always(async (_, ct) =>
+        var handler = new FakeHttpHandler().Always(async (_, ct) =>
         {
             await Task.Delay(Timeout.Infinite, ct);
             throw new UnreachableException();
         });
-        using var client = TestClients.Create(handler);
+        using var client = TestClient.WithDefaults(handler);
 
-        await AssertCancelsPromptlyAsync(ct => client.GetResponseAsync(TestClients.Hello, cancellationToken: ct));
+        await AssertCancelsPromptlyAsync(ct => client.GetResponseAsync(TestClient.Hello, cancellationToken: ct));
     }
 
     [Fact]
-    public async Task CancelWhileWaitingForStreamHeaders_IsPrompt()
+    public async Task CancelWhileWaitingForStreamHeadersIsPrompt()
     {
-        var handler = new ScriptedHandler().Always(async (_, ct) =>
+        var handler = new FakeHttpHandler().Always(async (_, ct) =>
         {
             await Task.Delay(Timeout.Infinite, ct);
             throw new UnreachableException();
         });
-        using var client = TestClients.Create(handler);
+        using var client = TestClient.WithDefaults(handler);
 
-        await AssertCancelsPromptlyAsync(ct => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello, cancellationToken: ct)));
+        await AssertCancelsPromptlyAsync(ct => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello, cancellationToken: ct)));
     }
 
     [Fact]
-    public async Task CancelWhileWaitingBetweenStreamEvents_IsPrompt()
+    public async Task CancelWhileWaitingBetweenStreamEventsIsPrompt()
     {
-        var handler = new ScriptedHandler().Then(() => ScriptedHandler.Sse(new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("Hel")), StreamEnd.Hang)));
-        using var client = TestClients.Create(handler);
+        var handler = new FakeHttpHandler().Then(() => FakeHttpHandler.Sse(new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("Hel")), StreamEnd.Hang)));
+        using var client = TestClient.WithDefaults(handler);
 
-        await AssertCancelsPromptlyAsync(ct => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello, cancellationToken: ct)));
+        await AssertCancelsPromptlyAsync(ct => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello, cancellationToken: ct)));
     }
 
     [Fact]
-    public async Task CancelDuringARetryWait_IsPrompt()
+    public async Task CancelDuringARetryWaitIsPrompt()
     {
-        var handler = new ScriptedHandler().ThenStatus(HttpStatusCode.TooManyRequests, configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "30")).ThenCompletion();
-        using var client = TestClients.Create(handler);
+        var handler = new FakeHttpHandler().ThenStatus(HttpStatusCode.TooManyRequests, configure: r => r.Headers.TryAddWithoutValidation("Retry-After", "30")).ThenCompletion();
+        using var client = TestClient.WithDefaults(handler);
 
-        await AssertCancelsPromptlyAsync(ct => client.GetResponseAsync(TestClients.Hello, cancellationToken: ct));
-        Assert.Equal(1, handler.Requests);
+        await AssertCancelsPromptlyAsync(ct => client.GetResponseAsync(TestClient.Hello, cancellationToken: ct));
+        Assert.Equal(1, handler.RequestCount);
     }
 
     [Fact]
-    public async Task AlreadyCancelledToken_SendsNothing()
+    public async Task AlreadyCancelledTokenSendsNothing()
     {
-        var handler = new ScriptedHandler().ThenCompletion();
-        using var client = TestClients.Create(handler);
+        var handler = new FakeHttpHandler().ThenCompletion();
+        using var client = TestClient.WithDefaults(handler);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync(TestClients.Hello, cancellationToken: new CancellationToken(true)));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello, cancellationToken: new CancellationToken(true))));
-        Assert.Equal(0, handler.Requests);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync(TestClient.Hello, cancellationToken: new CancellationToken(true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello, cancellationToken: new CancellationToken(true))));
+        Assert.Equal(0, handler.RequestCount);
     }
 
     [Fact]
-    public async Task AbandoningAStreamEarly_DisposesTheResponseBody()
+    public async Task AbandoningAStreamEarlyDisposesTheResponseBody()
     {
         var body = new ScriptedStream(Payloads.SseBytes(Payloads.Reply("a", "b", "c")));
-        var handler = new ScriptedHandler().Then(() => ScriptedHandler.Sse(body));
-        using var client = TestClients.Create(handler);
+        var handler = new FakeHttpHandler().Then(() => FakeHttpHandler.Sse(body));
+        using var client = TestClient.WithDefaults(handler);
 
-        await foreach (var update in client.GetStreamingResponseAsync(TestClients.Hello))
+        await foreach (var update in client.GetStreamingResponseAsync(TestClient.Hello))
         {
             Assert.Equal("a", update.Text);
             break;
@@ -81,13 +81,13 @@ public sealed class CancellationTests
     }
 
     [Fact]
-    public async Task AStreamThatFails_DisposesTheResponseBody()
+    public async Task AStreamThatFailsDisposesTheResponseBody()
     {
         var body = new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("a"), "{\"error\":{\"message\":\"boom\",\"code\":\"internal_error\"}}"), StreamEnd.Hang);
-        var handler = new ScriptedHandler().Then(() => ScriptedHandler.Sse(body));
-        using var client = TestClients.Create(handler);
+        var handler = new FakeHttpHandler().Then(() => FakeHttpHandler.Sse(body));
+        using var client = TestClient.WithDefaults(handler);
 
-        await Assert.ThrowsAsync<QwenApiException>(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+        await Assert.ThrowsAsync<QwenApiException>(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello)));
 
         Assert.True(body.Disposed);
     }

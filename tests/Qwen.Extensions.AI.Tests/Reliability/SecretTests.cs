@@ -8,15 +8,15 @@ namespace Qwen.Extensions.AI.Tests.Reliability;
 /// <summary>The API key never shows in exceptions, ToString, logs (incl. MEAI UseLogging at Trace) or telemetry; no key over plain http to a remote host.</summary>
 public sealed class SecretTests
 {
-    private const string Key = Payloads.ApiKey;
+    private const string Key = TestClient.ApiKey;
 
     [Fact]
-    public async Task ServiceErrorEchoingTheKey_IsRedactedInTheException()
+    public async Task ServiceErrorEchoingTheKeyIsRedactedInTheException()
     {
-        var handler = new ScriptedHandler().ThenStatus(HttpStatusCode.Unauthorized, "{\"error\":{\"message\":\"Incorrect API key provided: " + Key + ". \",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"},\"request_id\":\"req-401\"}");
-        using var client = TestClients.Create(handler);
+        var handler = new FakeHttpHandler().ThenStatus(HttpStatusCode.Unauthorized, "{\"error\":{\"message\":\"Incorrect API key provided: " + Key + ". \",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"},\"request_id\":\"req-401\"}");
+        using var client = TestClient.WithDefaults(handler);
 
-        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello));
+        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello));
 
         Assert.Equal("invalid_api_key", ex.ErrorCode);
         Assert.Equal("req-401", ex.RequestId);
@@ -25,18 +25,18 @@ public sealed class SecretTests
     }
 
     [Fact]
-    public async Task ConnectionFailureMentioningTheKey_IsRedacted()
+    public async Task ConnectionFailureMentioningTheKeyIsRedacted()
     {
-        var handler = new ScriptedHandler().Always((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "proxy said: bad header Bearer " + Key));
-        using var client = TestClients.Create(handler, o => o.MaxRetries = 0);
+        var handler = new FakeHttpHandler().Always((_, _) => throw new HttpRequestException(HttpRequestError.ConnectionError, "proxy said: bad header Bearer " + Key));
+        using var client = TestClient.WithDefaults(handler, o => o.MaxRetries = 0);
 
-        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello));
+        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello));
 
         AssertNoKey(ex.Message);
     }
 
     [Fact]
-    public void ClientAndOptionsToString_NeverShowTheKey()
+    public void ClientAndOptionsToStringNeverShowTheKey()
     {
         var options = new QwenClientOptions { ApiKey = Key, DefaultModelId = "qwen-plus" };
         using var client = new QwenChatClient(options);
@@ -47,24 +47,24 @@ public sealed class SecretTests
     }
 
     [Fact]
-    public async Task LogsAtEveryLevel_IncludingMeaiUseLoggingAtTrace_NeverShowTheKey()
+    public async Task LogsAtEveryLevelIncludingMeaiUseLoggingAtTraceNeverShowTheKey()
     {
-        var logs = new CapturingLoggerFactory();
-        var handler = new ScriptedHandler()
+        var logs = new CapturingLoggerProvider();
+        var handler = new FakeHttpHandler()
             .ThenStatus(HttpStatusCode.ServiceUnavailable)
             .ThenCompletion("ok")
             .ThenStatus(HttpStatusCode.Unauthorized, "{\"error\":{\"message\":\"Incorrect API key provided: " + Key + "\",\"code\":\"invalid_api_key\"}}")
             .ThenStream(Payloads.Reply("str", "eam"));
-        using var inner = TestClients.Create(handler, o =>
+        using var inner = TestClient.WithDefaults(handler, o =>
         {
             o.LoggerFactory = logs;
             o.RetryBaseDelay = TimeSpan.Zero;
         });
         using var client = new ChatClientBuilder(inner).UseLogging(logs).Build();
 
-        await client.GetResponseAsync(TestClients.Hello, new ChatOptions { Temperature = 0.1f });
-        await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello));
-        await TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello));
+        await client.GetResponseAsync(TestClient.Hello, new ChatOptions { Temperature = 0.1f });
+        await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello));
+        await TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello));
 
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Trace); // UseLogging really logged at Trace
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning); // and the retry was logged
@@ -72,7 +72,7 @@ public sealed class SecretTests
     }
 
     [Fact]
-    public async Task OpenTelemetryTags_NeverShowTheKey()
+    public async Task OpenTelemetryTagsNeverShowTheKey()
     {
         var tags = new List<string>();
         using var listener = new ActivityListener
@@ -90,14 +90,14 @@ public sealed class SecretTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        var handler = new ScriptedHandler()
+        var handler = new FakeHttpHandler()
             .ThenCompletion("ok")
             .ThenStatus(HttpStatusCode.Unauthorized, "{\"error\":{\"message\":\"Incorrect API key provided: " + Key + "\",\"code\":\"invalid_api_key\"}}");
-        using var inner = TestClients.Create(handler);
+        using var inner = TestClient.WithDefaults(handler);
         using var client = new ChatClientBuilder(inner).UseOpenTelemetry(sourceName: "qwen-secret-test", configure: c => c.EnableSensitiveData = true).Build();
 
-        await client.GetResponseAsync(TestClients.Hello);
-        await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello));
+        await client.GetResponseAsync(TestClient.Hello);
+        await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello));
 
         lock (tags)
         {
@@ -107,7 +107,7 @@ public sealed class SecretTests
     }
 
     [Fact]
-    public void PlainHttpToARemoteHost_IsRefusedUnlessOptedIn()
+    public void PlainHttpToARemoteHostIsRefusedUnlessOptedIn()
     {
         var ex = Assert.Throws<ArgumentException>(() => new QwenChatClient(new QwenClientOptions { ApiKey = Key, Endpoint = new Uri("http://dashscope.example.com/compatible-mode/v1") }));
         Assert.Contains("AllowInsecureHttp", ex.Message, StringComparison.Ordinal);
@@ -121,32 +121,32 @@ public sealed class SecretTests
     [InlineData("http://127.0.0.1:5000/compatible-mode/v1")]
     [InlineData("http://localhost:5000/compatible-mode/v1")]
     [InlineData("http://[::1]:5000/compatible-mode/v1")]
-    public void PlainHttpToLoopback_IsAllowed(string endpoint)
+    public void PlainHttpToLoopbackIsAllowed(string endpoint)
     {
         using var client = new QwenChatClient(new QwenClientOptions { ApiKey = Key, Endpoint = new Uri(endpoint) });
         Assert.NotNull(client);
     }
 
     [Fact]
-    public async Task RequestIds_AreKeptOnHttpErrorsInStreamErrorsAndCutStreams()
+    public async Task RequestIdsAreKeptOnHttpErrorsInStreamErrorsAndCutStreams()
     {
-        var handler = new ScriptedHandler()
-            .Then(() => ScriptedHandler.Json(HttpStatusCode.BadRequest, "{\"error\":{\"message\":\"bad\",\"code\":\"invalid_parameter_error\"}}", "req-header"))
+        var handler = new FakeHttpHandler()
+            .Then(() => FakeHttpHandler.Json(HttpStatusCode.BadRequest, "{\"error\":{\"message\":\"bad\",\"code\":\"invalid_parameter_error\"}}", "req-header"))
             .ThenStatus(HttpStatusCode.BadRequest, "{\"error\":{\"message\":\"bad\",\"code\":\"invalid_parameter_error\"},\"request_id\":\"req-body\"}")
-            .Then(() => ScriptedHandler.Sse(new MemoryStream(Payloads.SseBytes(Payloads.Chunk("a"), "{\"error\":{\"message\":\"Output data may contain inappropriate content.\",\"code\":\"data_inspection_failed\"}}")), "req-stream"))
-            .Then(() => ScriptedHandler.Sse(new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("a")), StreamEnd.Close), "req-cut"));
-        using var client = TestClients.Create(handler);
+            .Then(() => FakeHttpHandler.Sse(new MemoryStream(Payloads.SseBytes(Payloads.Chunk("a"), "{\"error\":{\"message\":\"Output data may contain inappropriate content.\",\"code\":\"data_inspection_failed\"}}")), "req-stream"))
+            .Then(() => FakeHttpHandler.Sse(new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("a")), StreamEnd.Close), "req-cut"));
+        using var client = TestClient.WithDefaults(handler);
 
-        Assert.Equal("req-header", (await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello))).RequestId);
-        Assert.Equal("req-body", (await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello))).RequestId);
-        var inStream = await Assert.ThrowsAsync<QwenApiException>(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+        Assert.Equal("req-header", (await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello))).RequestId);
+        Assert.Equal("req-body", (await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello))).RequestId);
+        var inStream = await Assert.ThrowsAsync<QwenApiException>(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello)));
         Assert.Equal("req-stream", inStream.RequestId);
         Assert.Equal("data_inspection_failed", inStream.ErrorCode);
-        Assert.Equal("req-cut", (await Assert.ThrowsAsync<QwenApiException>(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)))).RequestId);
+        Assert.Equal("req-cut", (await Assert.ThrowsAsync<QwenApiException>(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello)))).RequestId);
     }
 
     [Fact]
-    public void KeyWithWhitespace_IsRefusedWithoutShowingIt()
+    public void KeyWithWhitespaceIsRefusedWithoutShowingIt()
     {
         var ex = Assert.Throws<ArgumentException>(() => new QwenChatClient(new QwenClientOptions { ApiKey = Key + "\n" }));
         AssertNoKey(ex.ToString());

@@ -10,69 +10,69 @@ public sealed class TimeoutTests
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(200);
 
     [Fact]
-    public async Task NonStreamingAttemptTimeout_SurfacesAsTimeoutExceptionNamingRequestTimeout_AndIsNotRetried()
+    public async Task NonStreamingAttemptTimeoutSurfacesAsTimeoutExceptionNamingRequestTimeoutAndIsNotRetried()
     {
-        var handler = new ScriptedHandler().Always(async (_, ct) =>
+        var handler = new FakeHttpHandler().Always(async (_, ct) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
-            return ScriptedHandler.Json(HttpStatusCode.OK, Payloads.Completion());
+            return FakeHttpHandler.Json(HttpStatusCode.OK, Payloads.Completion());
         });
-        using var client = TestClients.Create(handler, o => o.RequestTimeout = Short);
+        using var client = TestClient.WithDefaults(handler, o => o.RequestTimeout = Short);
         var watch = Stopwatch.StartNew();
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(TestClients.Hello));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(TestClient.Hello));
 
         Assert.InRange(watch.Elapsed, Short, TimeSpan.FromSeconds(5));
         Assert.Contains("QwenClientOptions.RequestTimeout", ex.Message, StringComparison.Ordinal);
         Assert.Contains("0.2", ex.Message.Replace("200 ms", "0.2", StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.Equal(1, handler.Requests);
+        Assert.Equal(1, handler.RequestCount);
     }
 
     [Fact]
-    public async Task NonStreamingTimeoutWhileReadingTheBody_NamesRequestTimeout()
+    public async Task NonStreamingTimeoutWhileReadingTheBodyNamesRequestTimeout()
     {
-        var handler = new ScriptedHandler().Then(() =>
+        var handler = new FakeHttpHandler().Then(() =>
         {
             var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ScriptedStream(Encoding.UTF8.GetBytes("{\"choices\":["), StreamEnd.Hang)) };
             response.Headers.TryAddWithoutValidation("x-request-id", "req-slow");
             return response;
         });
-        using var client = TestClients.Create(handler, o => o.RequestTimeout = Short);
+        using var client = TestClient.WithDefaults(handler, o => o.RequestTimeout = Short);
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(TestClients.Hello));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(TestClient.Hello));
 
         Assert.Contains("RequestTimeout", ex.Message, StringComparison.Ordinal);
         Assert.Contains("req-slow", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task StreamingHeadersTimeout_SurfacesAsTimeoutExceptionNamingIt()
+    public async Task StreamingHeadersTimeoutSurfacesAsTimeoutExceptionNamingIt()
     {
-        var handler = new ScriptedHandler().Always(async (_, ct) =>
+        var handler = new FakeHttpHandler().Always(async (_, ct) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
-            return ScriptedHandler.Sse(new MemoryStream(Payloads.SseBytes(Payloads.Reply("x"))));
+            return FakeHttpHandler.Sse(new MemoryStream(Payloads.SseBytes(Payloads.Reply("x"))));
         });
-        using var client = TestClients.Create(handler, o => o.StreamingHeadersTimeout = Short);
+        using var client = TestClient.WithDefaults(handler, o => o.StreamingHeadersTimeout = Short);
         var watch = Stopwatch.StartNew();
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello)));
 
         Assert.InRange(watch.Elapsed, Short, TimeSpan.FromSeconds(5));
         Assert.Contains("QwenClientOptions.StreamingHeadersTimeout", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(1, handler.Requests);
+        Assert.Equal(1, handler.RequestCount);
     }
 
     [Fact]
-    public async Task StreamingIdleTimeout_FiresBetweenEvents_NamingItAndTheRequestId()
+    public async Task StreamingIdleTimeoutFiresBetweenEventsNamingItAndTheRequestId()
     {
-        var handler = new ScriptedHandler().Then(() => ScriptedHandler.Sse(new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("Hel")), StreamEnd.Hang), "req-idle"));
-        using var client = TestClients.Create(handler, o => o.StreamingIdleTimeout = Short);
+        var handler = new FakeHttpHandler().Then(() => FakeHttpHandler.Sse(new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("Hel")), StreamEnd.Hang), "req-idle"));
+        using var client = TestClient.WithDefaults(handler, o => o.StreamingIdleTimeout = Short);
         var received = new List<string>();
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(async () =>
         {
-            await foreach (var update in client.GetStreamingResponseAsync(TestClients.Hello))
+            await foreach (var update in client.GetStreamingResponseAsync(TestClient.Hello))
             {
                 received.Add(update.Text);
             }
@@ -84,13 +84,13 @@ public sealed class TimeoutTests
     }
 
     [Fact]
-    public async Task SlowConsumer_DoesNotTripTheIdleTimeout()
+    public async Task SlowConsumerDoesNotTripTheIdleTimeout()
     {
-        var handler = new ScriptedHandler().ThenStream(Payloads.Reply("a", "b", "c"));
-        using var client = TestClients.Create(handler, o => o.StreamingIdleTimeout = TimeSpan.FromMilliseconds(100));
+        var handler = new FakeHttpHandler().ThenStream(Payloads.Reply("a", "b", "c"));
+        using var client = TestClient.WithDefaults(handler, o => o.StreamingIdleTimeout = TimeSpan.FromMilliseconds(100));
         var text = new StringBuilder();
 
-        await foreach (var update in client.GetStreamingResponseAsync(TestClients.Hello))
+        await foreach (var update in client.GetStreamingResponseAsync(TestClient.Hello))
         {
             text.Append(update.Text);
             await Task.Delay(250);
@@ -100,27 +100,27 @@ public sealed class TimeoutTests
     }
 
     [Fact]
-    public async Task CallersHttpClientTimeout_IsReportedAsTimeoutExceptionNamingHttpClientTimeout()
+    public async Task CallersHttpClientTimeoutIsReportedAsTimeoutExceptionNamingHttpClientTimeout()
     {
-        var handler = new ScriptedHandler().Always(async (_, ct) =>
+        var handler = new FakeHttpHandler().Always(async (_, ct) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
-            return ScriptedHandler.Json(HttpStatusCode.OK, Payloads.Completion());
+            return FakeHttpHandler.Json(HttpStatusCode.OK, Payloads.Completion());
         });
-        var options = new QwenClientOptions { ApiKey = Payloads.ApiKey, DefaultModelId = "qwen-plus" };
+        var options = new QwenClientOptions { ApiKey = TestClient.ApiKey, DefaultModelId = "qwen-plus" };
         using var client = new QwenChatClient(options, new HttpClient(handler) { Timeout = Short });
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(TestClients.Hello));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(TestClient.Hello));
 
         Assert.Contains("HttpClient.Timeout", ex.Message, StringComparison.Ordinal);
         Assert.Contains("InfiniteTimeSpan", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ConnectionTornDownByOurTimeout_IsStillReportedAsTheTimeout()
+    public async Task ConnectionTornDownByOurTimeoutIsStillReportedAsTheTimeout()
     {
         // A handler may surface its own cancellation as a broken connection rather than an OperationCanceledException.
-        var handler = new ScriptedHandler().Always(async (_, ct) =>
+        var handler = new FakeHttpHandler().Always(async (_, ct) =>
         {
             try
             {
@@ -132,29 +132,29 @@ public sealed class TimeoutTests
 
             throw new HttpRequestException(HttpRequestError.ConnectionError, "The connection was aborted (scripted).", new IOException("aborted"));
         });
-        using var client = TestClients.Create(handler, o => o.StreamingHeadersTimeout = Short);
+        using var client = TestClient.WithDefaults(handler, o => o.StreamingHeadersTimeout = Short);
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => TestClients.DrainAsync(client.GetStreamingResponseAsync(TestClients.Hello)));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => TestClient.DrainAsync(client.GetStreamingResponseAsync(TestClient.Hello)));
 
         Assert.Contains("StreamingHeadersTimeout", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(1, handler.Requests);
+        Assert.Equal(1, handler.RequestCount);
     }
 
     [Fact]
-    public async Task OptionsChangedAfterConstruction_DoNotAffectTheClient()
+    public async Task OptionsChangedAfterConstructionDoNotAffectTheClient()
     {
-        var handler = new ScriptedHandler().ThenStatus(HttpStatusCode.ServiceUnavailable).ThenCompletion();
-        var options = new QwenClientOptions { ApiKey = Payloads.ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 };
+        var handler = new FakeHttpHandler().ThenStatus(HttpStatusCode.ServiceUnavailable).ThenCompletion();
+        var options = new QwenClientOptions { ApiKey = TestClient.ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 };
         using var client = new QwenChatClient(options, new HttpClient(handler));
         options.MaxRetries = 5;
 
-        await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClients.Hello));
+        await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello));
 
-        Assert.Equal(1, handler.Requests);
+        Assert.Equal(1, handler.RequestCount);
     }
 
     [Fact]
-    public void Defaults_Are330sPerAttemptAnd100sForStreamHeadersAndSilence()
+    public void DefaultsAre330sPerAttemptAnd100sForStreamHeadersAndSilence()
     {
         var options = new QwenClientOptions();
 

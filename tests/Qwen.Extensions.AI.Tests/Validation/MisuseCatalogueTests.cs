@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Reliability;
 
 namespace Qwen.Extensions.AI.Tests.Validation;
 
@@ -85,20 +84,20 @@ public sealed class MisuseCatalogueTests
 
     [Theory]
     [MemberData(nameof(All))]
-    public async Task Misuse_IsRefusedBeforeAnyIo_WithAPreciseMessage(string name, bool streaming)
+    public async Task MisuseIsRefusedBeforeAnyIoWithAPreciseMessage(string name, bool streaming)
     {
         var misuse = Cases[name];
-        var handler = new ScriptedHandler().Always((_, _) => Task.FromResult(ScriptedHandler.Json(System.Net.HttpStatusCode.OK, Payloads.Completion())));
+        var handler = new FakeHttpHandler().Always((_, _) => Task.FromResult(FakeHttpHandler.Json(System.Net.HttpStatusCode.OK, Payloads.Completion())));
 
         var ex = await Record.ExceptionAsync(async () =>
         {
-            var options = new QwenClientOptions { ApiKey = Payloads.ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 };
+            var options = new QwenClientOptions { ApiKey = TestClient.ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 };
             misuse.Configure?.Invoke(options);
             using var client = new QwenChatClient(options, new HttpClient(handler));
             var messages = misuse.Messages ?? (misuse.MessagesAreNull ? null! : Hello);
             if (streaming)
             {
-                await TestClients.DrainAsync(client.GetStreamingResponseAsync(messages, misuse.Options));
+                await TestClient.DrainAsync(client.GetStreamingResponseAsync(messages, misuse.Options));
             }
             else
             {
@@ -113,31 +112,31 @@ public sealed class MisuseCatalogueTests
             Assert.Contains(fragment, ex.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(0, handler.Requests);
-        Assert.DoesNotContain(Payloads.ApiKey, ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, handler.RequestCount);
+        Assert.DoesNotContain(TestClient.ApiKey, ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void StreamingCall_ValidatesAtTheCallNotAtTheFirstMoveNext()
+    public void StreamingCallValidatesAtTheCallNotAtTheFirstMoveNext()
     {
-        using var client = new QwenChatClient(new QwenClientOptions { ApiKey = Payloads.ApiKey, DefaultModelId = "qwen-plus" }, new HttpClient(new ScriptedHandler()));
+        using var client = new QwenChatClient(new QwenClientOptions { ApiKey = TestClient.ApiKey, DefaultModelId = "qwen-plus" }, new HttpClient(new FakeHttpHandler()));
 
         Assert.Throws<ArgumentOutOfRangeException>(() => client.GetStreamingResponseAsync(Hello, new ChatOptions { TopP = 0 }));
     }
 
     [Fact]
-    public async Task MoreThanOneChoice_IsRefusedForStreamsOnly()
+    public async Task MoreThanOneChoiceIsRefusedForStreamsOnly()
     {
-        var handler = new ScriptedHandler().ThenCompletion();
-        using var client = new QwenChatClient(new QwenClientOptions { ApiKey = Payloads.ApiKey, DefaultModelId = "qwen-plus" }, new HttpClient(handler));
+        var handler = new FakeHttpHandler().ThenCompletion();
+        using var client = new QwenChatClient(new QwenClientOptions { ApiKey = TestClient.ApiKey, DefaultModelId = "qwen-plus" }, new HttpClient(handler));
         var options = Extra("n", 2);
 
         var ex = Assert.Throws<NotSupportedException>(() => client.GetStreamingResponseAsync(Hello, options));
         Assert.Contains("AdditionalProperties[\"n\"]", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(0, handler.Requests);
+        Assert.Equal(0, handler.RequestCount);
 
         await client.GetResponseAsync(Hello, options);
-        Assert.Equal(1, handler.Requests);
+        Assert.Equal(1, handler.RequestCount);
     }
 
     private static ChatOptions Extra(string key, object? value) => new() { AdditionalProperties = new() { [key] = value } };

@@ -1,18 +1,17 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Mapping;
 
-/// <summary>Streams the way DashScope sends them (wire-mapping.md "Streaming (SSE)"), as .sse fixtures.</summary>
-public sealed class StreamingQuirksTests
+/// <summary>Streams the way DashScope sends them (docs/wire-mapping.md "Response: completion body / SSE chunks", the streaming rows), as .sse fixtures.</summary>
+public sealed class StreamingResponseReaderTests
 {
     private static List<ChatMessage> Hi() => [new(ChatRole.User, "Hi")];
 
     private static async Task<List<ChatResponseUpdate>> StreamFixtureAsync(string fixture, string? requestId = CannedResponse.DefaultRequestId)
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture(fixture, requestId)));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture(fixture, requestId)));
         return await StreamAsync(client, Hi());
     }
 
@@ -69,7 +68,7 @@ public sealed class StreamingQuirksTests
     [Fact]
     public async Task ParallelCallsAggregateIntoOneAssistantMessage()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/parallel-tool-calls.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/parallel-tool-calls.sse")));
         var response = await client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync();
 
         var message = Assert.Single(response.Messages);
@@ -121,7 +120,7 @@ public sealed class StreamingQuirksTests
     [Fact]
     public async Task AnErrorEventMidStreamThrowsQwenApiExceptionAfterTheTextBeforeIt()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/error-mid-stream.sse", requestId: null)));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/error-mid-stream.sse", requestId: null)));
         var received = new List<ChatResponseUpdate>();
         var ex = await Assert.ThrowsAsync<QwenApiException>(async () =>
         {
@@ -145,7 +144,7 @@ public sealed class StreamingQuirksTests
     [Fact]
     public async Task AnErrorEventMidStreamPrefersTheXRequestIdHeader()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/error-mid-stream.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/error-mid-stream.sse")));
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync());
         Assert.Equal(CannedResponse.DefaultRequestId, ex.RequestId);
     }
@@ -153,7 +152,7 @@ public sealed class StreamingQuirksTests
     [Fact]
     public async Task AnErrorEventMidStreamFailsGetResponseOnTheStreamOnlyPathToo()
     {
-        var handler = new VerbatimHttpHandler(
+        var handler = new FakeHttpHandler(
             StreamOnlyFallbackTests.StreamOnlyRejection(),
             CannedResponse.SseFixture("Streams/error-mid-stream.sse"));
         using var client = Create(handler);
@@ -171,7 +170,7 @@ public sealed class StreamingQuirksTests
 
 
             """;
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.Sse(sse, requestId: null)));
+        using var client = Create(new FakeHttpHandler(CannedResponse.Sse(sse, requestId: null)));
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync());
         Assert.Equal("InternalError.Algo", ex.ErrorCode);
         Assert.Equal("native-req-1", ex.RequestId);
@@ -180,7 +179,7 @@ public sealed class StreamingQuirksTests
     [Fact]
     public async Task AStreamCutBeforeDoneThrowsAfterThePartialText()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/cut-before-done.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/cut-before-done.sse")));
         var received = new List<ChatResponseUpdate>();
         var ex = await Assert.ThrowsAsync<QwenApiException>(async () =>
         {
@@ -198,7 +197,7 @@ public sealed class StreamingQuirksTests
     [Fact]
     public async Task AStreamCutBeforeDoneIsNotAQuietSuccessWhenAggregated()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/cut-before-done.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/cut-before-done.sse")));
         await Assert.ThrowsAsync<QwenApiException>(() => client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync());
     }
 
@@ -206,7 +205,7 @@ public sealed class StreamingQuirksTests
     public async Task AStreamWithFinishReasonButNoDoneIsStillAnError()
     {
         var sse = Fixture.Text("Streams/qwen-plus-with-usage.sse").Replace("data: [DONE]", "", StringComparison.Ordinal);
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.Sse(sse)));
+        using var client = Create(new FakeHttpHandler(CannedResponse.Sse(sse)));
         await Assert.ThrowsAsync<QwenApiException>(() => client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync());
     }
 
@@ -216,7 +215,7 @@ public sealed class StreamingQuirksTests
         var bytes = Fixture.Bytes("Streams/qwen-plus-with-usage.sse");
         var canned = new CannedResponse { Body = bytes, ContentType = "text/event-stream", ResetAfterBytes = bytes.Length / 2 };
         canned.Headers["x-request-id"] = "reset-req-1";
-        using var client = Create(new VerbatimHttpHandler(canned));
+        using var client = Create(new FakeHttpHandler(canned));
         var received = new List<ChatResponseUpdate>();
         var ex = await Assert.ThrowsAsync<QwenApiException>(async () =>
         {
@@ -236,7 +235,7 @@ public sealed class StreamingQuirksTests
     public async Task AMalformedEventIsAQwenApiExceptionNotAJsonException()
     {
         const string sse = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"\n\ndata: [DONE]\n\n";
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.Sse(sse)));
+        using var client = Create(new FakeHttpHandler(CannedResponse.Sse(sse)));
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync());
         Assert.Contains("malformed", ex.Message);
     }
@@ -246,7 +245,7 @@ public sealed class StreamingQuirksTests
     {
         var sse = Fixture.Text("Streams/qwen-plus-with-usage.sse") +
             "data: {\"choices\":[{\"delta\":{\"content\":\"AFTER\"},\"index\":0,\"finish_reason\":null}],\"model\":\"qwen-plus\",\"id\":\"x\"}\n\n";
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.Sse(sse)));
+        using var client = Create(new FakeHttpHandler(CannedResponse.Sse(sse)));
         var response = await client.GetStreamingResponseAsync(Hi()).ToChatResponseAsync();
         Assert.DoesNotContain("AFTER", response.Text);
     }

@@ -1,19 +1,18 @@
 using System.Net;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Http;
 
 /// <summary>Non-2xx answers → <see cref="QwenApiException"/> with status, code, type, param, message and request id, on both paths; never the key.</summary>
-public sealed class ErrorMappingTests
+public sealed class ErrorResponseMapperTests
 {
     private static List<ChatMessage> Hi() => [new(ChatRole.User, "Hi")];
 
     private static async Task<QwenApiException> FailAsync(CannedResponse canned, bool streaming)
     {
         // Retries (429/5xx) are the reliability suite's subject; here one answer maps to one exception.
-        var handler = new VerbatimHttpHandler(canned);
+        var handler = new FakeHttpHandler(canned);
         using var client = CreateWithoutRetries(handler);
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => GetAsync(client, Hi(), null, streaming));
         Assert.Single(handler.Requests);

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Xunit.Sdk;
 
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>
 /// Compares JSON as trees: object properties in any order, arrays in order, values exactly (numbers by their literal text, so

@@ -2,9 +2,8 @@ using System.ComponentModel;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Qwen.Extensions.AI.SemanticKernel.Tests.Infrastructure;
 
-namespace Qwen.Extensions.AI.SemanticKernel.Tests;
+namespace Qwen.Extensions.AI.DependencyInjection.Tests;
 
 /// <summary>AddQwenChatClient: configuration binding, keyed clients, IHttpClientFactory handlers, MEAI middleware.</summary>
 public sealed class DependencyInjectionTests : IAsyncLifetime
@@ -24,7 +23,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
         }).Build();
 
     [Fact]
-    public async Task Configuration_section_is_bound_to_key_endpoint_and_model()
+    public async Task ConfigurationSectionIsBoundToKeyEndpointAndModel()
     {
         var services = new ServiceCollection();
         services.AddQwenChatClient(Configuration("Qwen", "qwen-plus").GetSection("Qwen"));
@@ -41,7 +40,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Configure_callback_runs_after_binding()
+    public async Task ConfigureCallbackRunsAfterBinding()
     {
         var services = new ServiceCollection();
         services.AddQwenChatClient(Configuration("Qwen", "qwen-plus").GetSection("Qwen"), o => o.DefaultModelId = "qwen-max");
@@ -53,7 +52,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Keyed_registrations_are_independent()
+    public async Task KeyedRegistrationsAreIndependent()
     {
         var configuration = new ConfigurationBuilder().AddConfiguration(Configuration("Qwen:Fast", "qwen-turbo")).AddConfiguration(Configuration("Qwen:Smart", "qwen3-max")).Build();
         var services = new ServiceCollection();
@@ -70,7 +69,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_HttpClient_comes_from_IHttpClientFactory_so_handlers_can_be_added_per_registration()
+    public async Task TheHttpClientComesFromIHttpClientFactorySoHandlersCanBeAddedPerRegistration()
     {
         var fastHandler = new CountingHandler();
         var services = new ServiceCollection();
@@ -89,7 +88,7 @@ public sealed class DependencyInjectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_returned_ChatClientBuilder_adds_middleware_and_function_invocation_runs_a_tool_loop()
+    public async Task TheReturnedChatClientBuilderAddsMiddlewareAndFunctionInvocationRunsAToolLoop()
     {
         var services = new ServiceCollection();
         services.AddQwenChatClient(o => { o.ApiKey = _server.ApiKey; o.Endpoint = _server.Endpoint; o.DefaultModelId = "qwen-plus"; })

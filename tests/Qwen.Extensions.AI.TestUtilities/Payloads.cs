@@ -1,12 +1,10 @@
 using System.Text;
 
-namespace Qwen.Extensions.AI.Tests.Reliability;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>Wire payloads shaped like the captured ones in the service's documentation.</summary>
-internal static class Payloads
+public static class Payloads
 {
-    public const string ApiKey = "sk-test-0123456789-abcdef-SECRET";
-
     public static string Completion(string text = "Hello") =>
         "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null}]," +
         "\"object\":\"chat.completion\",\"usage\":{\"prompt_tokens\":3019,\"completion_tokens\":104,\"total_tokens\":3123,\"prompt_tokens_details\":{\"cached_tokens\":2048}}," +

@@ -1,4 +1,4 @@
-namespace Qwen.Extensions.AI.SemanticKernel.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>A test against the real service: runs only when DASHSCOPE_API_KEY is set (QWEN_ENDPOINT and QWEN_MODEL optional).</summary>
 public sealed class LiveFactAttribute : FactAttribute

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
-/// <summary>One request as the <see cref="VerbatimHttpHandler"/> saw it: method, URI, every header and the body bytes.</summary>
+/// <summary>One request as the <see cref="FakeHttpHandler"/> saw it: method, URI, every header and the body bytes.</summary>
 public sealed class RecordedRequest
 {
     public required HttpMethod Method { get; init; }

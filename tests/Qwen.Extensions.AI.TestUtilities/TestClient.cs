@@ -2,19 +2,52 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
-/// <summary>Builds the client under test over a <see cref="VerbatimHttpHandler"/>, and runs a call on either path.</summary>
+/// <summary>Builds the client under test over a <see cref="FakeHttpHandler"/>, and runs a call on either path.</summary>
 public static class TestClient
 {
-    public const string ApiKey = "sk-test-0123456789abcdef";
+    /// <summary>The one fake key of the test suites (shaped so that secret scanners do not take it for a real DashScope key).</summary>
+    public const string ApiKey = "sk-test-0123456789-abcdef-SECRET";
 
-    public static QwenChatClient Create(VerbatimHttpHandler handler, string? defaultModelId = "qwen-plus") =>
-        new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = defaultModelId, MaxRetries = 0 }, new HttpClient(handler)); // Single exchanges; retries are tested in Reliability/
+    public static readonly ChatMessage[] Hello = [new(ChatRole.User, "Hello")];
+
+    public static QwenChatClient Create(FakeHttpHandler handler, string? defaultModelId = "qwen-plus") =>
+        new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = defaultModelId, MaxRetries = 0 }, new HttpClient(handler)); // Single exchanges; retries are tested in Http/RetryPolicyTests
 
     /// <summary>A client that sends each request once (MaxRetries = 0), for tests of how one error answer maps.</summary>
-    public static QwenChatClient CreateWithoutRetries(VerbatimHttpHandler handler) =>
+    public static QwenChatClient CreateWithoutRetries(FakeHttpHandler handler) =>
         new(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 }, new HttpClient(handler));
+
+    /// <summary>A client with the library's default retries and timeouts, over the handler, with real time.</summary>
+    public static QwenChatClient WithDefaults(FakeHttpHandler handler, Action<QwenClientOptions>? configure = null)
+    {
+        var options = new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = "qwen-plus" };
+        configure?.Invoke(options);
+        return new QwenChatClient(options, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
+    }
+
+    /// <summary>A client whose retry waits go through <paramref name="clock"/> (instant, recorded); timeouts off.</summary>
+    public static QwenChatClient WithClock(FakeHttpHandler handler, RecordingTimeProvider clock, Action<QwenClientOptions>? configure = null) =>
+        WithDefaults(handler, o =>
+        {
+            o.TimeProvider = clock;
+            o.RequestTimeout = Timeout.InfiniteTimeSpan;
+            o.StreamingHeadersTimeout = Timeout.InfiniteTimeSpan;
+            o.StreamingIdleTimeout = Timeout.InfiniteTimeSpan;
+            configure?.Invoke(o);
+        });
+
+    public static async Task<List<ChatResponseUpdate>> DrainAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
+    {
+        var list = new List<ChatResponseUpdate>();
+        await foreach (var update in updates)
+        {
+            list.Add(update);
+        }
+
+        return list;
+    }
 
     /// <summary>Calls <see cref="IChatClient.GetResponseAsync"/>, or streams and aggregates, so one test body covers both paths.</summary>
     public static async Task<ChatResponse> GetAsync(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming)
@@ -40,7 +73,7 @@ public static class TestClient
     /// <summary>Sends one request on the chosen path (answered with a minimal reply) and returns the body the client sent.</summary>
     public static async Task<JsonElement> CaptureRequestAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming)
     {
-        var handler = new VerbatimHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
+        var handler = new FakeHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
         using var client = Create(handler);
         await GetAsync(client, messages, options, streaming);
         return handler.SingleRequest.Json;

@@ -1,10 +1,10 @@
-namespace Qwen.Extensions.AI.Tests.Reliability;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>
 /// A clock for retry tests: a fixed "now", and every finite timer fires at once (recording its due time), so retry waits take
 /// no real time and can be asserted exactly. Infinite timers never fire, so tests using it turn the timeouts off.
 /// </summary>
-internal sealed class RecordingTimeProvider : TimeProvider
+public sealed class RecordingTimeProvider : TimeProvider
 {
     public static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 

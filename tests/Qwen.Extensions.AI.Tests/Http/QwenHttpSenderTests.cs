@@ -1,11 +1,10 @@
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Http;
 
-/// <summary>wire-mapping.md "Endpoint and auth": POST {endpoint}/chat/completions with the bearer key and JSON, on both paths.</summary>
-public sealed class RequestShapeTests
+/// <summary>docs/wire-mapping.md "Endpoint and auth": POST {endpoint}/chat/completions with the bearer key and JSON, on both paths.</summary>
+public sealed class QwenHttpSenderTests
 {
     public static TheoryData<bool> BothPaths => new() { false, true };
 
@@ -15,7 +14,7 @@ public sealed class RequestShapeTests
     [MemberData(nameof(BothPaths))]
     public async Task TheRequestIsAPostToChatCompletionsWithBearerKeyAndJson(bool streaming)
     {
-        var handler = new VerbatimHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
+        var handler = new FakeHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
         using var client = Create(handler);
         await GetAsync(client, Hi(), null, streaming);
 
@@ -39,7 +38,7 @@ public sealed class RequestShapeTests
     [MemberData(nameof(Endpoints))]
     public async Task TheEndpointIsFreeFormAndChatCompletionsIsAppended(string endpoint, string expected)
     {
-        var handler = new VerbatimHttpHandler(CannedResponse.MinimalCompletion());
+        var handler = new FakeHttpHandler(CannedResponse.MinimalCompletion());
         using var client = new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = "qwen-plus", Endpoint = new Uri(endpoint) }, new HttpClient(handler));
         await client.GetResponseAsync(Hi());
 
@@ -59,7 +58,7 @@ public sealed class RequestShapeTests
     [MemberData(nameof(BothPaths))]
     public async Task ACancelledTokenReachesTheHttpSendAndNothingIsSent(bool streaming)
     {
-        var handler = new VerbatimHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
+        var handler = new FakeHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
         using var client = Create(handler);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();

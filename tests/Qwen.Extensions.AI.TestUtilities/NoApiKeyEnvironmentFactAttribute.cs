@@ -1,4 +1,4 @@
-namespace Qwen.Extensions.AI.SemanticKernel.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>A fact about a missing API key: it can only be observed when DASHSCOPE_API_KEY is not set, so it is skipped otherwise.</summary>
 public sealed class NoApiKeyEnvironmentFactAttribute : FactAttribute

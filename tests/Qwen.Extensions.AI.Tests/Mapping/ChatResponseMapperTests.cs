@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Mapping;
 
-/// <summary>wire-mapping.md "Response → ChatResponse" on both paths, from the seeds' own sample payloads and from captured shapes.</summary>
-public sealed class ResponseMappingTests
+/// <summary>docs/wire-mapping.md "Response: completion body / SSE chunks → ChatResponse / ChatResponseUpdate" on both paths, from the seeds' own sample payloads and from captured shapes.</summary>
+public sealed class ChatResponseMapperTests
 {
     public static TheoryData<bool> BothPaths => new() { false, true };
 
@@ -14,7 +13,7 @@ public sealed class ResponseMappingTests
 
     private static async Task<ChatResponse> RespondAsync(CannedResponse canned, bool streaming, ChatOptions? options = null)
     {
-        using var client = Create(new VerbatimHttpHandler(canned));
+        using var client = Create(new FakeHttpHandler(canned));
         return await GetAsync(client, Hi(), options, streaming);
     }
 
@@ -59,7 +58,7 @@ public sealed class ResponseMappingTests
     [Fact]
     public async Task SeedQwenPlusStreamYieldsTextAsItArrivesAndExactlyOneUsage()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/qwen-plus-with-usage.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/qwen-plus-with-usage.sse")));
         var updates = await StreamAsync(client, Hi());
 
         Assert.Equal(["I am", " a large language model", " from Alibaba", " Cloud. My name is Qwen."], updates.SelectMany(u => u.Contents).OfType<TextContent>().Select(t => t.Text));
@@ -87,7 +86,7 @@ public sealed class ResponseMappingTests
     [Fact]
     public async Task SeedStreamWithoutUsageChunkYieldsNoUsage()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/qwen-plus-without-usage.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/qwen-plus-without-usage.sse")));
         var updates = await StreamAsync(client, Hi());
 
         Assert.Empty(updates.SelectMany(u => u.Contents).OfType<UsageContent>());
@@ -101,7 +100,7 @@ public sealed class ResponseMappingTests
     [Fact]
     public async Task SeedVisionStreamWithUsageAggregatesTextAndUsage()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/vision-with-usage.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/vision-with-usage.sse")));
         var response = await client.GetStreamingResponseAsync(Hi(), new ChatOptions { ModelId = "qwen-vl-plus" }).ToChatResponseAsync();
 
         Assert.Equal(
@@ -119,7 +118,7 @@ public sealed class ResponseMappingTests
     public async Task SeedVisionSdkChunksWithSpacesAndNoCreatedAggregate()
     {
         // The page prints the chunks as the SDK returns them (JSON with spaces, no "created"); the middle ones are elided.
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/vision-sdk-chunks.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/vision-sdk-chunks.sse")));
         var response = await client.GetStreamingResponseAsync(Hi(), new ChatOptions { ModelId = "qwen-vl-plus" }).ToChatResponseAsync();
 
         Assert.Equal("This.", response.Text);
@@ -134,7 +133,7 @@ public sealed class ResponseMappingTests
     [Fact]
     public async Task SeedVisionStreamTokenDetailsMapCachedTokensAndAdditionalCountsAndSkipNulls()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/vision-token-details.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/vision-token-details.sse")));
         var updates = await StreamAsync(client, Hi());
 
         var usage = Assert.Single(updates.SelectMany(u => u.Contents).OfType<UsageContent>()).Details;
@@ -222,7 +221,7 @@ public sealed class ResponseMappingTests
     [Fact]
     public async Task AStreamedDeltaWithReasoningAndTextYieldsOneUpdateWithReasoningFirst()
     {
-        using var client = Create(new VerbatimHttpHandler(CannedResponse.SseFixture("Streams/reasoning-and-text.sse")));
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/reasoning-and-text.sse")));
         var updates = await StreamAsync(client, Hi());
 
         var both = Assert.Single(updates, u => u.Contents.Count == 2);
@@ -297,7 +296,7 @@ public sealed class ResponseMappingTests
     {
         var canned = CannedResponse.MinimalStream();
         canned.Headers["x-request-id"] = "b2c3d4e5-0000-1111-2222-333344445555";
-        using var client = Create(new VerbatimHttpHandler(canned));
+        using var client = Create(new FakeHttpHandler(canned));
         var updates = await StreamAsync(client, Hi());
 
         Assert.Equal("b2c3d4e5-0000-1111-2222-333344445555", updates[0].AdditionalProperties?[QwenPropertyNames.RequestId]);

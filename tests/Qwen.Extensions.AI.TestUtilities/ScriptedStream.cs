@@ -1,7 +1,7 @@
-namespace Qwen.Extensions.AI.Tests.Reliability;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>What a <see cref="ScriptedStream"/> does once its bytes are served.</summary>
-internal enum StreamEnd
+public enum StreamEnd
 {
     /// <summary>Ends normally.</summary>
     Close,
@@ -14,7 +14,7 @@ internal enum StreamEnd
 }
 
 /// <summary>A response body served in chunks (one per read), then closed, hung or reset; records whether it was disposed.</summary>
-internal sealed class ScriptedStream : Stream
+public sealed class ScriptedStream : Stream
 {
     private readonly Queue<byte[]> _chunks;
     private readonly StreamEnd _end;

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Mapping;
 
-/// <summary>wire-mapping.md "Request: ChatOptions → body": every row, on both paths, as exact request JSON.</summary>
-public sealed class ChatOptionsMappingTests
+/// <summary>docs/wire-mapping.md "Request body: ChatOptions → body": every row, on both paths, as exact request JSON.</summary>
+public sealed class ChatRequestWriterTests
 {
     private const string Hi = """[{"role":"user","content":"Hi"}]""";
 
@@ -78,7 +77,7 @@ public sealed class ChatOptionsMappingTests
     [MemberData(nameof(BothPaths))]
     public async Task NonZeroFrequencyPenaltyIsRefusedBeforeAnyRequest(bool streaming)
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() => GetAsync(client, HiMessages(), new ChatOptions { FrequencyPenalty = 0.5f }, streaming));
         Assert.Contains("FrequencyPenalty", ex.Message);
@@ -153,7 +152,7 @@ public sealed class ChatOptionsMappingTests
     [MemberData(nameof(BothPaths))]
     public async Task RequireSpecificOfAnUnknownFunctionIsRefusedBeforeAnyRequest(bool streaming)
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
             GetAsync(client, HiMessages(), new ChatOptions { Tools = [Weather], ToolMode = ChatToolMode.RequireSpecific("nope") }, streaming));
@@ -225,7 +224,7 @@ public sealed class ChatOptionsMappingTests
     [MemberData(nameof(BothPaths))]
     public async Task AnUnsupportedHostedToolIsRefusedNamingItsType(bool streaming)
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() =>
             GetAsync(client, HiMessages(), new ChatOptions { Tools = [new HostedFileSearchTool()] }, streaming));
@@ -249,7 +248,7 @@ public sealed class ChatOptionsMappingTests
     [MemberData(nameof(BothPaths))]
     public async Task RawRepresentationFactoryReturningSomethingElseIsRefused(bool streaming)
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() =>
             GetAsync(client, HiMessages(), new ChatOptions { RawRepresentationFactory = _ => new object() }, streaming));
@@ -261,7 +260,7 @@ public sealed class ChatOptionsMappingTests
     [MemberData(nameof(BothPaths))]
     public async Task ConversationIdIsRefusedBecauseTheServiceKeepsNoState(bool streaming)
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         var ex = await Assert.ThrowsAsync<NotSupportedException>(() => GetAsync(client, HiMessages(), new ChatOptions { ConversationId = "conv_1" }, streaming));
         Assert.Contains("ConversationId", ex.Message);
@@ -283,7 +282,7 @@ public sealed class ChatOptionsMappingTests
             "top_p" => new ChatOptions { TopP = 0f },
             _ => new ChatOptions { Seed = -1 },
         };
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         using var client = Create(handler);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => GetAsync(client, HiMessages(), options, streaming));
         Assert.Empty(handler.Requests);

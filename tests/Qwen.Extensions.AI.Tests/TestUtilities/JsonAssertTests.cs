@@ -1,6 +1,6 @@
 using Xunit.Sdk;
 
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.Tests.TestUtilities;
 
 public sealed class JsonAssertTests
 {

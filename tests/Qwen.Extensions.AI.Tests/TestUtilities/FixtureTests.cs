@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.Tests.TestUtilities;
 
 public sealed class FixtureTests
 {

@@ -1,4 +1,4 @@
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>Loads files under <c>Fixtures/</c> (copied next to the test assembly): request goldens, response bodies, SSE streams.</summary>
 public static class Fixture

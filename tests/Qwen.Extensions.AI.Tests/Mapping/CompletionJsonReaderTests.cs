@@ -1,18 +1,17 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Mapping;
 
 /// <summary>Response shapes beyond the happy path: several choices, logprobs, Omni audio, null or array content, argument-less calls.</summary>
-public sealed class ResponseEdgeCaseTests
+public sealed class CompletionJsonReaderTests
 {
     private static List<ChatMessage> Hi() => [new(ChatRole.User, "Hi")];
 
     private static async Task<ChatResponse> RespondAsync(CannedResponse canned, ChatOptions? options = null, bool streaming = false)
     {
-        using var client = Create(new VerbatimHttpHandler(canned));
+        using var client = Create(new FakeHttpHandler(canned));
         return await GetAsync(client, Hi(), options, streaming);
     }
 
@@ -42,7 +41,7 @@ public sealed class ResponseEdgeCaseTests
     public async Task StreamedLogprobsArriveOnTheUpdateThatCarriesTheirText()
     {
         var updates = await StreamAsync(
-            Create(new VerbatimHttpHandler(CannedResponse.Sse("""
+            Create(new FakeHttpHandler(CannedResponse.Sse("""
                 data: {"choices":[{"delta":{"role":"assistant","content":"Hi"},"finish_reason":null,"index":0,"logprobs":{"content":[{"token":"Hi","bytes":[72,105],"logprob":-0.01,"top_logprobs":[]}]}}],"object":"chat.completion.chunk","created":1,"model":"qwen-plus","id":"chatcmpl-lp"}
 
                 data: {"choices":[{"delta":{"content":""},"finish_reason":"stop","index":0,"logprobs":null}],"object":"chat.completion.chunk","created":1,"model":"qwen-plus","id":"chatcmpl-lp"}
@@ -139,7 +138,7 @@ public sealed class ResponseEdgeCaseTests
     [Fact]
     public async Task ConcurrentCallsOnOneClientEachGetTheirOwnResponse()
     {
-        var handler = new VerbatimHttpHandler();
+        var handler = new FakeHttpHandler();
         for (var i = 0; i < 16; i++)
         {
             handler.Enqueue(CannedResponse.MinimalStream("same"));

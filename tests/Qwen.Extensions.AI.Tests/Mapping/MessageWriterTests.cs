@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Tests.Infrastructure;
-using static Qwen.Extensions.AI.Tests.Infrastructure.TestClient;
+using static Qwen.Extensions.AI.TestUtilities.TestClient;
 
 namespace Qwen.Extensions.AI.Tests.Mapping;
 
-/// <summary>wire-mapping.md "Request: ChatMessage → messages[]": every row, on both paths, against a golden request.</summary>
-public sealed class MessageMappingTests
+/// <summary>docs/wire-mapping.md "Request body: ChatMessage → messages[]": every row, on both paths, against a golden request.</summary>
+public sealed class MessageWriterTests
 {
     public static TheoryData<bool> BothPaths => new() { false, true };
 

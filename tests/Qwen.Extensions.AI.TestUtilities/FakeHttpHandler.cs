@@ -1,22 +1,25 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>
-/// An <see cref="HttpMessageHandler"/> that records each request exactly (method, URI, headers, body bytes) and answers with
-/// canned bytes, in the order they were queued. Nothing leaves the process.
+/// The one fake HTTP server of the offline tests: an <see cref="HttpMessageHandler"/> that records each request exactly
+/// (method, URI, headers, body bytes) and answers from a script, one step per request, in the order queued: canned bytes
+/// (<see cref="CannedResponse"/>), scripted replies (<see cref="ThenCompletion"/>, <see cref="ThenStream"/>, <see cref="ThenStatus"/>)
+/// or faults (<see cref="ThenThrow"/>, <see cref="ThenDelay"/>, a <see cref="ScriptedStream"/> body that hangs or resets).
+/// Nothing leaves the process.
 /// </summary>
-public sealed class VerbatimHttpHandler : HttpMessageHandler
+public sealed partial class FakeHttpHandler : HttpMessageHandler
 {
-    private readonly ConcurrentQueue<CannedResponse> _responses = new();
+    private readonly ConcurrentQueue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _steps = new();
     private readonly List<RecordedRequest> _requests = [];
 
-    public VerbatimHttpHandler(params CannedResponse[] responses)
+    public FakeHttpHandler(params CannedResponse[] responses)
     {
         foreach (var response in responses)
         {
-            _responses.Enqueue(response);
+            Enqueue(response);
         }
     }
 
@@ -35,14 +38,12 @@ public sealed class VerbatimHttpHandler : HttpMessageHandler
 
     public bool Disposed { get; private set; }
 
-    public VerbatimHttpHandler Enqueue(CannedResponse response)
-    {
-        _responses.Enqueue(response);
-        return this;
-    }
+    public FakeHttpHandler Enqueue(CannedResponse response) => Then((request, _) => Task.FromResult(ToMessage(response, request)));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _requestCount);
+
         // Like a real socket handler, a cancelled token fails the send; nothing is recorded because nothing was sent.
         cancellationToken.ThrowIfCancellationRequested();
         var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
@@ -65,11 +66,21 @@ public sealed class VerbatimHttpHandler : HttpMessageHandler
             _requests.Add(new RecordedRequest { Method = request.Method, Uri = request.RequestUri!, Headers = headers, Body = body });
         }
 
-        if (!_responses.TryDequeue(out var canned))
+        if (_steps.TryDequeue(out var step))
         {
-            throw new InvalidOperationException($"The test queued no response for request #{_requests.Count} ({request.Method} {request.RequestUri}).");
+            return await step(request, cancellationToken);
         }
 
+        if (_fallback is not null)
+        {
+            return await _fallback(request, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"The test queued no response for request #{RequestCount} ({request.Method} {request.RequestUri}).");
+    }
+
+    private static HttpResponseMessage ToMessage(CannedResponse canned, HttpRequestMessage request)
+    {
         var response = new HttpResponseMessage(canned.Status)
         {
             RequestMessage = request,

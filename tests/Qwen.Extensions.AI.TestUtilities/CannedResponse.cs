@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 
-namespace Qwen.Extensions.AI.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
-/// <summary>Bytes the <see cref="VerbatimHttpHandler"/> answers with, exactly as given: a status, headers and a body.</summary>
+/// <summary>Bytes the <see cref="FakeHttpHandler"/> answers with, exactly as given: a status, headers and a body.</summary>
 public sealed class CannedResponse
 {
     public const string DefaultRequestId = "5a0f8e43-1d2c-9f3b-a7e1-0c2d4e6f8a9b";

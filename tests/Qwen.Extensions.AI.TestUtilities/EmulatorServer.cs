@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Qwen.Extensions.AI.Emulator;
 
-namespace Qwen.Extensions.AI.SemanticKernel.Tests.Infrastructure;
+namespace Qwen.Extensions.AI.TestUtilities;
 
 /// <summary>A scripted reply: text (with optional reasoning) or tool calls.</summary>
 public sealed record Reply(string? Content = null, string? Reasoning = null, IReadOnlyList<(string Id, string Name, string Arguments)>? ToolCalls = null)

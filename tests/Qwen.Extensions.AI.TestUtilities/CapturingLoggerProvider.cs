@@ -1,22 +1,28 @@
 using Microsoft.Extensions.Logging;
 
-namespace Qwen.Extensions.AI.Tests.Reliability;
+namespace Qwen.Extensions.AI.TestUtilities;
 
-/// <summary>A logger factory that keeps every line at every level, with its structured values, for assertions.</summary>
-internal sealed class CapturingLoggerFactory : ILoggerFactory
+/// <summary>
+/// A logger factory and provider (use it as <c>QwenClientOptions.LoggerFactory</c> or add it to a logging builder) that keeps
+/// every line at every level, with its structured values and exception, for assertions.
+/// </summary>
+public sealed class CapturingLoggerProvider : ILoggerFactory, ILoggerProvider
 {
     public List<(LogLevel Level, string Category, string Text)> Entries { get; } = new();
 
-    public string AllText
+    /// <summary>Each entry as one line: level, category, message, structured values and exception.</summary>
+    public IReadOnlyList<string> Lines
     {
         get
         {
             lock (Entries)
             {
-                return string.Join("\n", Entries.Select(e => $"{e.Level} {e.Category}: {e.Text}"));
+                return [.. Entries.Select(e => $"{e.Level} {e.Category}: {e.Text}")];
             }
         }
     }
+
+    public string AllText => string.Join("\n", Lines);
 
     public void AddProvider(ILoggerProvider provider)
     {
@@ -28,7 +34,7 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
     {
     }
 
-    private sealed class Logger(CapturingLoggerFactory owner, string category) : ILogger
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Qwen.Extensions.AI.DependencyInjection.Tests;
+
+/// <summary>A misconfigured AddQwenChatClient registration fails when resolved, with a message that says what to set.</summary>
+public sealed class MisconfigurationTests
+{
+    [NoApiKeyEnvironmentFact]
+    public void DIRegistrationWithoutAKeyNamesTheConfigurationSectionAndApiKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:DefaultModelId"] = "qwen-plus" }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains("ApiKey", ex.Message);
+        Assert.Contains("'Qwen'", ex.Message);
+        Assert.Contains("DASHSCOPE_API_KEY", ex.Message);
+    }
+
+    [Fact]
+    public void DIRegistrationWithARelativeEndpointNamesTheSectionAndTheEndpoint()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Qwen:Fast:ApiKey"] = "sk-secret-value",
+            ["Qwen:Fast:Endpoint"] = "dashscope-intl.aliyuncs.com/compatible-mode/v1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddKeyedQwenChatClient("fast", configuration.GetSection("Qwen:Fast"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredKeyedService<IChatClient>("fast"));
+
+        Assert.Contains("'Qwen:Fast'", ex.Message);
+        Assert.Contains("Endpoint", ex.Message);
+        Assert.Contains("absolute", ex.Message);
+        Assert.Contains("'fast'", ex.Message);
+        Assert.DoesNotContain("sk-secret-value", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("Qwen:ApiKeyy", "sk-x", "'Qwen:ApiKeyy' is not a Qwen client setting")]
+    [InlineData("Qwen:RequestTimeout", "soon", "'Qwen:RequestTimeout' must be a time span")]
+    [InlineData("Qwen:AllowInsecureHttp", "yes", "'Qwen:AllowInsecureHttp' must be true or false")]
+    public void DIConfigurationWithAMisspeltOrUnparsableSettingNamesItsPath(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test", [key] = value }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void DIConfigurationBindsTimeoutsAndRetries()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Qwen:apikey"] = "sk-test", ["Qwen:MaxRetries"] = "5", ["Qwen:RequestTimeout"] = "00:02:00", ["Qwen:Fast:ApiKey"] = "nested sections are skipped",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<QwenClientOptions>>().Get(QwenChatClientServiceCollectionExtensions.DefaultHttpClientName);
+
+        Assert.Equal("sk-test", options.ApiKey);
+        Assert.Equal(5, options.MaxRetries);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.RequestTimeout);
+    }
+}
