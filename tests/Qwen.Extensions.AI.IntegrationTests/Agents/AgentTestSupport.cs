@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;
 using Qwen.Extensions.AI.Emulator;
+using RecordedRequest = Qwen.Extensions.AI.Emulator.RecordedRequest;
 
 namespace Qwen.Extensions.AI.IntegrationTests.Agents;
 
