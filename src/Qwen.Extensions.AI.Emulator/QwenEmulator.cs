@@ -27,7 +27,7 @@ public sealed class QwenEmulator : IAsyncDisposable
     private readonly QwenEmulatorOptions _options;
     private readonly List<RecordedRequest> _requests = [];
     private readonly Queue<EmulatorReply> _script = new();
-    private readonly Lock _lock = new();
+    private readonly object _lock = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _openConnections;
     private int _totalConnections;

@@ -28,7 +28,8 @@ internal static partial class DefaultResponder
             || (facts.EnableThinking is null && ModelCatalog.IsOpenSourceHybrid(facts.Model));
 
         var toolResults = facts.Messages.Skip(facts.LastUserIndex + 1).Where(m => m.Role == "tool").ToList();
-        IReadOnlyList<EmulatorToolCall> calls = toolResults.Count == 0 ? ToolSelector.Select(facts, prompt) : [];
+        var calls = ToolSelector.Select(facts, prompt);
+        var instructions = facts.SystemText;
 
         string? content;
         string reasoning;
@@ -37,9 +38,18 @@ internal static partial class DefaultResponder
             content = string.Empty;
             reasoning = $"The user asks: \"{Shorten(prompt)}\". The tool {string.Join(" and ", calls.Select(c => c.Name).Distinct())} can provide this, so I will call it.";
         }
+        else if (SummaryInstruction().IsMatch(instructions))
+        {
+            // MEAI's SummarizingChatReducer (and any "summarize the conversation" system instruction).
+            content = SummarizeConversation(facts);
+            reasoning = "The system message asks for a summary of the conversation.";
+        }
         else if (toolResults.Count > 0)
         {
-            content = "Here is what I found. " + string.Join(" ", toolResults.Select(t => $"{t.ToolName} returned {t.Text.Trim()}{(t.Text.TrimEnd().EndsWith('.') ? string.Empty : ".")}"));
+            var found = FromToolResults(toolResults, prompt);
+            content = facts.ResponseFormatType == "json_schema" && facts.ResponseSchema is { } resultSchema
+                ? new SchemaInstanceWriter(resultSchema, new PromptValues(prompt + " " + string.Join(" ", toolResults.Select(t => t.Text))), allProperties: true, () => found).Write()
+                : found;
             reasoning = $"The tool results are in; I will answer \"{Shorten(prompt)}\" from them.";
         }
         else if (facts.ResponseFormatType == "json_schema" && facts.ResponseSchema is { } schema)
@@ -54,7 +64,7 @@ internal static partial class DefaultResponder
         }
         else
         {
-            content = Answer(facts, prompt);
+            content = ApplyInstructions(instructions, Answer(facts, prompt));
             reasoning = $"The user asks: \"{Shorten(prompt)}\". Let me think about what they need, then answer clearly and concisely.";
         }
 
@@ -147,6 +157,62 @@ internal static partial class DefaultResponder
         return $"You asked: \"{Shorten(prompt, 200)}\". This is a deterministic answer: the local emulator restates your request instead of reasoning about it.";
     }
 
+    /// <summary>Quotes each tool result and, for a prompt that asks for a difference or a total of numeric results, computes it.</summary>
+    private static string FromToolResults(List<MessageFact> results, string prompt)
+    {
+        var text = "Here is what I found. " + string.Join(" ", results.Select(t => $"{t.ToolName} returned {t.Text.Trim()}{(t.Text.TrimEnd().EndsWith('.') ? string.Empty : ".")}"));
+        var numbers = results.Select(r => double.TryParse(r.Text.Trim().Trim('"'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : (double?)null).ToList();
+        if (numbers.Count >= 2 && numbers.All(n => n is not null))
+        {
+            var lower = prompt.ToLowerInvariant();
+            if (Difference().IsMatch(lower))
+            {
+                text += $" The difference is {PromptValues.Format(Math.Abs(numbers[0]!.Value - numbers[1]!.Value))}.";
+            }
+            else if (Total().IsMatch(lower))
+            {
+                text += $" The total is {PromptValues.Format(numbers.Sum(n => n!.Value))}.";
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>Honours simple instructions of the system messages: a fixed reply ("always reply with 'X'") and letter case.</summary>
+    private static string ApplyInstructions(string instructions, string answer)
+    {
+        if (instructions.Length == 0)
+        {
+            return answer;
+        }
+
+        if (FixedReply().Match(instructions) is { Success: true } fixedReply)
+        {
+            return fixedReply.Groups[1].Success ? fixedReply.Groups[1].Value : fixedReply.Groups[2].Value;
+        }
+
+        var lower = instructions.ToLowerInvariant();
+        if (lower.Contains("uppercase", StringComparison.Ordinal) || lower.Contains("upper case", StringComparison.Ordinal) || lower.Contains("capital letters", StringComparison.Ordinal))
+        {
+            return answer.ToUpperInvariant();
+        }
+
+        if (lower.Contains("lowercase", StringComparison.Ordinal) || lower.Contains("lower case", StringComparison.Ordinal))
+        {
+            return answer.ToLowerInvariant();
+        }
+
+        return answer;
+    }
+
+    /// <summary>A summary of every user and assistant message (earlier summaries included), for a summarization instruction.</summary>
+    private static string SummarizeConversation(RequestFacts facts)
+    {
+        var parts = facts.Messages.Where(m => m.Role is "user" or "assistant" && m.Text.Length > 0)
+            .Select(m => $"the {m.Role} said \"{Shorten(m.Text, 80)}\"").ToList();
+        return parts.Count == 0 ? "Summary: the conversation has not started yet." : "Summary: " + string.Join("; ", parts) + ".";
+    }
+
     private static string DescribeMedia(List<string> media, string prompt)
     {
         var sb = new StringBuilder(media.Count == 1 ? "The image you sent" : $"The {media.Count} images you sent");
@@ -184,6 +250,18 @@ internal static partial class DefaultResponder
 
     [GeneratedRegex(@"\b(say|repeat|reply|respond|answer|echo|return|output)\b", RegexOptions.CultureInvariant)]
     private static partial Regex EchoVerb();
+
+    [GeneratedRegex(@"\bsummar(y|ize|ise|izing|ising)\b[\s\S]*\b(conversation|chat|dialogue|messages)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex SummaryInstruction();
+
+    [GeneratedRegex(@"\b(?:reply|respond|answer)\s+(?:only\s+)?with\s+(?:""([^""]+)""|'([^']+)')", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex FixedReply();
+
+    [GeneratedRegex(@"\b(older|younger|difference|how much (more|less|bigger|smaller|taller|shorter)|minus|subtract)", RegexOptions.CultureInvariant)]
+    private static partial Regex Difference();
+
+    [GeneratedRegex(@"\b(sum|total|altogether|combined|add up|together)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Total();
 
     [GeneratedRegex(@"^\s*(hello|hi|hey|good (morning|afternoon|evening))\b", RegexOptions.CultureInvariant)]
     private static partial Regex Greeting();

@@ -9,7 +9,7 @@ internal static partial class ModelCatalog
     [
         "qwen-plus", "qwen-max", "qwen-turbo", "qwen-flash", "qwen-long", "qwen-coder-plus", "qwen-coder-turbo",
         "qwen-math-plus", "qwen-math-turbo", "qwen-mt-plus", "qwen-mt-turbo", "qwen-vl-plus", "qwen-vl-max", "qwen-vl-ocr",
-        "qvq-max", "qvq-plus", "qwq-plus", "qwq-32b", "qwen-omni-turbo",
+        "qvq-max", "qvq-plus", "qwq-plus", "qwq-32b", "qwen-omni-turbo", "qwen-doc-turbo",
     ];
 
     private static readonly string[] Prefixes =
@@ -27,6 +27,21 @@ internal static partial class ModelCatalog
     /// <summary>QVQ, QwQ and Omni models answer only streaming calls.</summary>
     public static bool IsStreamOnly(string model) =>
         model.StartsWith("qvq-", StringComparison.Ordinal) || model.StartsWith("qwq-", StringComparison.Ordinal) || model.Contains("-omni", StringComparison.Ordinal);
+
+    /// <summary>Qwen-Omni models: streaming only ("'audio' output only support with stream=true" when audio is asked for).</summary>
+    public static bool IsOmni(string model) => model.Contains("-omni", StringComparison.Ordinal);
+
+    /// <summary>Open-source thinking-only models (qwq-32b, qvq-72b-preview, qwen3-235b-a22b-thinking-2507): no non-streaming HTTP calls.</summary>
+    public static bool IsOpenSourceThinkingOnly(string model) =>
+        model is "qwq-32b" or "qwq-32b-preview" || model.StartsWith("qvq-72b", StringComparison.Ordinal)
+        || (OpenSourceQwen3().IsMatch(model) && model.Contains("thinking", StringComparison.Ordinal));
+
+    /// <summary>Open-source Qwen3.5 / 3.6 models (qwen3.5-27b, ...), as opposed to the Qwen3 generation (qwen3-8b, ...).</summary>
+    public static bool IsQwen35OpenSource(string model) => OpenSourceQwen3().IsMatch(model) && !model.StartsWith("qwen3-", StringComparison.Ordinal);
+
+    /// <summary>The models that read <c>fileid://</c> system messages.</summary>
+    public static bool ReadsFiles(string model) =>
+        model is "qwen-long" or "qwen-doc-turbo" || model.StartsWith("qwen-long-", StringComparison.Ordinal) || model.StartsWith("qwen-doc-turbo-", StringComparison.Ordinal);
 
     /// <summary>Models that always think (QwQ, QVQ, *-thinking*).</summary>
     public static bool AlwaysThinks(string model) =>

@@ -10,7 +10,7 @@ namespace Qwen.Extensions.AI.Emulator.Behaviour;
 internal sealed class PrefixCache
 {
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
+    private readonly object _lock = new();
 
     public int Observe(IReadOnlyList<MessageFact> messages)
     {

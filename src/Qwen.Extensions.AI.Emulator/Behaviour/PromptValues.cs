@@ -59,8 +59,21 @@ internal sealed partial class PromptValues
         }
 
         Computed = Compute(prompt);
-        Words = [.. WordToken().Matches(prompt.ToLowerInvariant()).Select(m => Singular(m.Value)).Where(w => w.Length >= 3 && !StopWords.Contains(w))];
+        // Words of the prompt, with identifiers split too: "SecretComputation" and "secret_computation" give "secret" and "computation".
+        Words = [.. WordToken().Matches(prompt).SelectMany(m => IdentifierPart().Matches(m.Value).Select(p => p.Value).Prepend(m.Value))
+            .Select(w => Singular(w.ToLowerInvariant())).Where(w => w.Length >= 3 && !StopWords.Contains(w)).Distinct(StringComparer.Ordinal)];
+        AllWords = [.. WordToken().Matches(prompt.ToLowerInvariant()).Select(m => m.Value)];
+        ListItems = FindList(Quoted().Replace(prompt, " "));
     }
+
+    /// <summary>Gets every lower-case word of the prompt, stop words and short words included.</summary>
+    public IReadOnlyList<string> AllWords { get; }
+
+    /// <summary>Gets the items of the first enumeration in the prompt ("bacon, lettuce, and tomatoes"; "tea or coffee").</summary>
+    public IReadOnlyList<string> ListItems { get; }
+
+    /// <summary>Gets how many numbers the generated values used so far.</summary>
+    public int NumbersUsed => _nextNumber;
 
     public string Prompt { get; }
 
@@ -96,14 +109,26 @@ internal sealed partial class PromptValues
     /// <summary>Whether the prompt names a property (its identifier words all appear).</summary>
     public bool Mentions(string propertyName)
     {
+        var parts = NameWords(propertyName);
+        return parts.Count > 0 && parts.All(p => AllWords.Any(w => w == p || (p.Length >= 3 && w.Length > p.Length && w.StartsWith(p, StringComparison.Ordinal) && w.Length - p.Length <= 2)));
+    }
+
+    /// <summary>The lower-case words of a property name; a short name ("id") is its own word.</summary>
+    private static List<string> NameWords(string propertyName)
+    {
         var parts = SplitIdentifier(propertyName).ToList();
-        return parts.Count > 0 && parts.All(p => Words.Contains(p, StringComparer.Ordinal));
+        if (parts.Count == 0 && propertyName.Length > 0)
+        {
+            parts = [.. IdentifierPart().Matches(propertyName).Select(m => m.Value.ToLowerInvariant())];
+        }
+
+        return parts;
     }
 
     /// <summary>The value written after a property's name in the prompt ("unit fahrenheit", "city is Paris", "count: 3").</summary>
     public string? ValueAfterName(string propertyName)
     {
-        var words = SplitIdentifier(propertyName).ToList();
+        var words = NameWords(propertyName);
         if (words.Count == 0)
         {
             return null;
@@ -166,6 +191,20 @@ internal sealed partial class PromptValues
         ? ((long)value).ToString(CultureInfo.InvariantCulture)
         : value.ToString("0.######", CultureInfo.InvariantCulture);
 
+    private static List<string> FindList(string text)
+    {
+        var m = ListPattern().Match(text);
+        if (!m.Success)
+        {
+            return [];
+        }
+
+        var items = new List<string> { m.Groups["first"].Value };
+        items.AddRange(m.Groups["middle"].Captures.Select(c => c.Value.Trim()));
+        items.Add(m.Groups["last"].Value);
+        return [.. items.Where(i => i.Length > 0 && !StopWords.Contains(i))];
+    }
+
     private static (double, string, double, double)? Compute(string prompt)
     {
         var m = Arithmetic().Match(prompt);
@@ -199,6 +238,10 @@ internal sealed partial class PromptValues
 
     [GeneratedRegex(@"(-?\d+(?:\.\d+)?)\s*(\+|-|\*|×|÷|/|x|plus|minus|times|divided by)\s*(-?\d+(?:\.\d+)?)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Arithmetic();
+
+    // "a, b, and c" / "a, b or c" / "a and b": single-word ends, multi-word middle items.
+    [GeneratedRegex(@"(?<first>[\p{L}\p{N}\-]+)(?:\s*,\s*(?<middle>[\p{L}\p{N}\- ]+?))*\s*,?\s+(?:and|or)\s+(?<last>[\p{L}\p{N}\-]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ListPattern();
 
     [GeneratedRegex(@"[\p{L}\p{N}']+", RegexOptions.CultureInvariant)]
     private static partial Regex WordToken();

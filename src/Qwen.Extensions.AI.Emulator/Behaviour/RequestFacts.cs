@@ -40,6 +40,12 @@ internal sealed class RequestFacts
 
     public int? MaxTokens { get; private set; }
 
+    /// <summary>Gets the number of choices (<c>n</c>), 1 when absent.</summary>
+    public int N { get; private set; } = 1;
+
+    /// <summary>Gets the text of every system message, in order (the leading one first).</summary>
+    public string SystemText => string.Join("\n", Messages.Where(m => m.Role == "system" && !m.Text.StartsWith("fileid://", StringComparison.Ordinal)).Select(m => m.Text));
+
     public List<string> Stop { get; } = [];
 
     public string LastUserText { get; private set; } = string.Empty;
@@ -67,6 +73,11 @@ internal sealed class RequestFacts
         if (root.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number && mt.TryGetInt32(out var max))
         {
             facts.MaxTokens = max;
+        }
+
+        if (root.TryGetProperty("n", out var nValue) && nValue.ValueKind == JsonValueKind.Number && nValue.TryGetInt32(out var choices))
+        {
+            facts.N = choices;
         }
 
         if (root.TryGetProperty("stop", out var stop))

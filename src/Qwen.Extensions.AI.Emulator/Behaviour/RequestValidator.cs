@@ -12,6 +12,22 @@ internal static partial class RequestValidator
 
     public const string ThinkingNeedsStreamMessage = "parameter.enable_thinking must be set to false for non-streaming calls";
 
+    public const string ThinkingOnlyStreamMessage = "parameter.enable_thinking only support stream call";
+
+    public const string AudioNeedsStreamMessage = "'audio' output only support with stream=true";
+
+    public const string NoHttpCallMessage = "current user api does not support http call";
+
+    public const string ToolChoiceThinkingMessage = "The tool_choice parameter does not support being set to required or object in thinking mode";
+
+    public const string JsonWordMessage = "<400> InternalError.Algo.InvalidParameter: 'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
+
+    public const string ThinkingBudgetMessage = "<400> InternalError.Algo.InvalidParameter: The thinking_budget parameter must be a positive integer and not greater than 0";
+
+    public const string ReasoningEffortMessage = "'reasoning_effort' must be one of: 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'";
+
+    public const string EffortAndBudgetMessage = "'reasoning_effort' and 'thinking_budget' cannot be set simultaneously";
+
     private const string Prefix = "<400> InternalError.Algo.InvalidParameter: ";
 
     /// <summary>Returns the status and error for an invalid request, or <see langword="null"/> when it is valid.</summary>
@@ -86,9 +102,69 @@ internal static partial class RequestValidator
             return e7;
         }
 
-        if (CheckNumber(root, "thinking_budget", b => b >= 1 && b == Math.Floor(b), "thinking_budget must be a positive integer") is { } e8)
+        if (root.TryGetProperty("thinking_budget", out var budget) && budget.ValueKind != JsonValueKind.Null
+            && !(budget.ValueKind == JsonValueKind.Number && budget.GetDouble() >= 1 && budget.GetDouble() == Math.Floor(budget.GetDouble())))
         {
-            return e8;
+            return Bad(ThinkingBudgetMessage, null);
+        }
+
+        if (CheckNumber(root, "frequency_penalty", p => p is >= -2 and <= 2, "frequency_penalty should be in [-2.0, 2.0]") is { } e9)
+        {
+            return e9;
+        }
+
+        if (CheckNumber(root, "top_logprobs", t => t is >= 0 and <= 5 && t == Math.Floor(t), "top_logprobs should be an integer in [0, 5]") is { } e10)
+        {
+            return e10;
+        }
+
+        foreach (var flag in (string[])["stream", "logprobs", "enable_thinking", "parallel_tool_calls", "enable_search", "enable_code_interpreter", "vl_high_resolution_images", "preserve_thinking"])
+        {
+            if (root.TryGetProperty(flag, out var value) && value.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+            {
+                return Bad(Prefix + $"{flag} should be a boolean", flag);
+            }
+        }
+
+        if (root.TryGetProperty("reasoning_effort", out var effort) && effort.ValueKind != JsonValueKind.Null)
+        {
+            if (effort.ValueKind != JsonValueKind.String || effort.GetString() is not ("none" or "minimal" or "low" or "medium" or "high" or "xhigh" or "max"))
+            {
+                return Bad(ReasoningEffortMessage, null);
+            }
+
+            if (budget.ValueKind == JsonValueKind.Number)
+            {
+                return Bad(EffortAndBudgetMessage, null);
+            }
+        }
+
+        if (root.TryGetProperty("modalities", out var modalities) && modalities.ValueKind != JsonValueKind.Null
+            && (modalities.ValueKind != JsonValueKind.Array || modalities.EnumerateArray().Any(m => m.ValueKind != JsonValueKind.String || m.GetString() is not ("text" or "audio"))
+                || !modalities.EnumerateArray().Any(m => m.GetString() == "text")))
+        {
+            return Bad(Prefix + "modalities should be [\"text\"] or [\"text\",\"audio\"]", "modalities");
+        }
+
+        if (CheckSystemMessages(model, messages) is { } systemError)
+        {
+            return systemError;
+        }
+
+        var n = root.TryGetProperty("n", out var nElement) && nElement.ValueKind == JsonValueKind.Number ? nElement.GetDouble() : 1;
+        if (n > 1 && root.TryGetProperty("tools", out var nTools) && nTools.ValueKind == JsonValueKind.Array && nTools.GetArrayLength() > 0)
+        {
+            return Bad(Prefix + "n must be 1 when tools are given", "n");
+        }
+
+        if (n > 1 && Thinks(root, model))
+        {
+            return Bad(Prefix + "n greater than 1 is not supported in thinking mode", "n");
+        }
+
+        if (root.TryGetProperty("response_format", out var format) && RequestFacts.Str(format, "type") == "json_object" && !MentionsJson(messages))
+        {
+            return Bad(JsonWordMessage, null);
         }
 
         if (root.TryGetProperty("stop", out var stop) && stop.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
@@ -109,14 +185,71 @@ internal static partial class RequestValidator
 
         var stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         bool? thinking = root.TryGetProperty("enable_thinking", out var et) && et.ValueKind is JsonValueKind.True or JsonValueKind.False ? et.ValueKind == JsonValueKind.True : null;
-        if (!stream && ModelCatalog.IsStreamOnly(model))
+        if (stream)
         {
-            return Bad(StreamOnlyMessage, "stream");
+            return null;
         }
 
-        if (!stream && ModelCatalog.IsOpenSourceHybrid(model) && thinking != false)
+        if (ModelCatalog.IsOmni(model))
         {
-            return Bad(ThinkingNeedsStreamMessage, "enable_thinking");
+            var audio = root.TryGetProperty("modalities", out var m) && m.ValueKind == JsonValueKind.Array && m.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.String && x.GetString() == "audio");
+            return Bad(audio ? AudioNeedsStreamMessage : StreamOnlyMessage, null);
+        }
+
+        if (ModelCatalog.IsOpenSourceThinkingOnly(model))
+        {
+            return Bad(NoHttpCallMessage, null);
+        }
+
+        if (ModelCatalog.IsStreamOnly(model))
+        {
+            return Bad(StreamOnlyMessage, null);
+        }
+
+        if (ModelCatalog.IsOpenSourceHybrid(model) && thinking != false)
+        {
+            return Bad(ModelCatalog.IsQwen35OpenSource(model) ? ThinkingOnlyStreamMessage : ThinkingNeedsStreamMessage, null);
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the request runs in thinking mode: enable_thinking true, a model that always thinks, or a hybrid that thinks by default.</summary>
+    internal static bool Thinks(JsonElement root, string model)
+    {
+        bool? enabled = root.TryGetProperty("enable_thinking", out var et) && et.ValueKind is JsonValueKind.True or JsonValueKind.False ? et.ValueKind == JsonValueKind.True : null;
+        return enabled ?? (ModelCatalog.AlwaysThinks(model) || ModelCatalog.IsOpenSourceHybrid(model));
+    }
+
+    /// <summary>The service's json_object rule: "json" (any case) in the text of a system or user message.</summary>
+    private static bool MentionsJson(JsonElement messages) =>
+        messages.EnumerateArray().Any(m => RequestFacts.Str(m, "role") is "system" or "user" && RequestFacts.TextOf(m).Contains("json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Only <c>fileid://</c> system messages may follow the leading system message, and only for the models that read files
+    /// (qwen-long, qwen-doc-turbo). Other later system messages are accepted (see the README) — except a <c>fileid://</c>
+    /// reference elsewhere, which these models would misread.
+    /// </summary>
+    private static (int, EmulatorError)? CheckSystemMessages(string model, JsonElement messages)
+    {
+        var index = 0;
+        var readsFiles = ModelCatalog.ReadsFiles(model);
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (RequestFacts.Str(message, "role") == "system" && RequestFacts.TextOf(message).TrimStart().StartsWith("fileid://", StringComparison.Ordinal))
+            {
+                if (!readsFiles)
+                {
+                    return Bad(Prefix + $"fileid:// references (messages[{index}]) are supported only by qwen-long and qwen-doc-turbo", "messages");
+                }
+
+                if (index == 0)
+                {
+                    return Bad(Prefix + "a fileid:// system message must follow the leading system message", "messages");
+                }
+            }
+
+            index++;
         }
 
         return null;
@@ -274,13 +407,14 @@ internal static partial class RequestValidator
                 return Bad(Prefix + "tool_choice should be a string or an object", "tool_choice");
             }
 
-            if (tc.ValueKind != JsonValueKind.String || tc.GetString() == "required")
+            if (tc.ValueKind == JsonValueKind.String && tc.GetString() == "required" && names.Count == 0)
             {
-                var thinking = root.TryGetProperty("enable_thinking", out var et) && et.ValueKind == JsonValueKind.True;
-                if (thinking)
-                {
-                    return Bad(Prefix + "tool_choice must be auto or none in thinking mode", "tool_choice");
-                }
+                return Bad(Prefix + "tool_choice 'required' needs at least one tool in tools", "tool_choice");
+            }
+
+            if ((tc.ValueKind != JsonValueKind.String || tc.GetString() == "required") && Thinks(root, RequestFacts.Str(root, "model") ?? string.Empty))
+            {
+                return Bad(ToolChoiceThinkingMessage, "tool_choice");
             }
         }
 

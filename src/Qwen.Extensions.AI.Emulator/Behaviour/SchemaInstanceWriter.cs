@@ -116,7 +116,7 @@ internal sealed class SchemaInstanceWriter
                 : [];
             foreach (var property in properties.EnumerateObject())
             {
-                if (_allProperties || required.Contains(property.Name) || _values.Mentions(property.Name))
+                if (_allProperties || required.Contains(property.Name) || _values.Mentions(property.Name) || UnusedNumberFits(property.Value))
                 {
                     writer.WritePropertyName(property.Name);
                     WriteValue(writer, property.Value, property.Name, depth + 1);
@@ -153,7 +153,8 @@ internal sealed class SchemaInstanceWriter
         }
         else if (type == "string" && !isEnum && items.ValueKind == JsonValueKind.Object && !items.TryGetProperty("format", out _) && !items.TryGetProperty("pattern", out _))
         {
-            IEnumerable<string> strings = _values.QuotedTexts.Count > 0 ? _values.QuotedTexts
+            IEnumerable<string> strings = _values.ListItems.Count > 1 ? _values.ListItems
+                : _values.QuotedTexts.Count > 0 ? _values.QuotedTexts
                 : _values.ProperNouns.Count > 0 ? _values.ProperNouns
                 : _values.Words.Count > 0 ? _values.Words.Take(3) : ["item"];
             writes.AddRange(strings.Select(s => (Action)(() => writer.WriteStringValue(s))));
@@ -174,6 +175,13 @@ internal sealed class SchemaInstanceWriter
         }
 
         writer.WriteEndArray();
+    }
+
+    /// <summary>An optional numeric parameter takes a number of the prompt that no earlier parameter used ("John aged 19" → age 19).</summary>
+    private bool UnusedNumberFits(JsonElement schema)
+    {
+        schema = Resolve(schema);
+        return TypeOf(schema) is "integer" or "number" && !schema.TryGetProperty("enum", out _) && _values.NumbersUsed < _values.Numbers.Count;
     }
 
     private string StringFor(JsonElement schema, string name)

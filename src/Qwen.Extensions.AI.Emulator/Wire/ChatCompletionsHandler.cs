@@ -150,16 +150,22 @@ internal sealed class ChatCompletionsHandler
         var model = reply.Model ?? (string.IsNullOrEmpty(facts?.Model) ? _options.DefaultModelId : facts.Model);
         var id = "chatcmpl-" + recorded.RequestId;
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var usage = ComputeUsage(facts, plan, reply.Usage);
+        var choices = reply.UseDefaultBehaviour ? Math.Max(1, facts?.N ?? 1) : 1;
+        var usage = ComputeUsage(facts, plan, reply.Usage, choices);
         response.StatusCode = reply.StatusCode;
         if (facts?.Stream != true)
         {
             response.ContentType = "application/json";
-            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage), reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(context, CompletionWriter.Completion(plan, model, id, created, usage, choices), reply.CutAfterEvents, reply.DelayBetweenEvents, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var events = CompletionWriter.Chunks(plan, model, id, created, _options.WordsPerChunk);
+        for (var choice = 1; choice < choices; choice++)
+        {
+            events.AddRange(CompletionWriter.Chunks(plan, model, id, created, _options.WordsPerChunk, choice));
+        }
+
         if (facts.IncludeUsage)
         {
             events.Add(CompletionWriter.UsageChunk(model, id, created, usage));
@@ -168,7 +174,7 @@ internal sealed class ChatCompletionsHandler
         await WriteEventsAsync(context, recorded, reply, events, appendDone: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private UsageNumbers ComputeUsage(RequestFacts? facts, ReplyPlan plan, EmulatorUsage? explicitUsage)
+    private UsageNumbers ComputeUsage(RequestFacts? facts, ReplyPlan plan, EmulatorUsage? explicitUsage, int choices)
     {
         var prompt = 0;
         var cached = 0;
@@ -184,7 +190,7 @@ internal sealed class ChatCompletionsHandler
         }
 
         var reasoning = TokenCounter.Count(plan.Reasoning);
-        var completion = TokenCounter.Count(plan.Content) + reasoning + plan.ToolCalls.Sum(c => TokenCounter.Count(c.Name) + TokenCounter.Count(c.ArgumentsJson));
+        var completion = choices * (TokenCounter.Count(plan.Content) + reasoning + plan.ToolCalls.Sum(c => TokenCounter.Count(c.Name) + TokenCounter.Count(c.ArgumentsJson)));
         var p = explicitUsage?.PromptTokens ?? prompt;
         var c = explicitUsage?.CompletionTokens ?? completion;
         return new UsageNumbers(p, c, explicitUsage?.TotalTokens ?? (p + c), explicitUsage?.CachedTokens ?? cached, explicitUsage?.ReasoningTokens ?? reasoning);

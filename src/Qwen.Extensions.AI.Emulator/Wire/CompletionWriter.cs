@@ -7,12 +7,14 @@ namespace Qwen.Extensions.AI.Emulator.Wire;
 /// <summary>Writes compatible-mode bodies exactly as DashScope shapes them: completion, chunks, usage chunk, error body.</summary>
 internal static class CompletionWriter
 {
-    public static byte[] Completion(ReplyPlan plan, string model, string id, long created, UsageNumbers usage)
+    public static byte[] Completion(ReplyPlan plan, string model, string id, long created, UsageNumbers usage, int choices = 1)
     {
         return Write(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("choices");
+            for (var choice = 0; choice < choices; choice++)
+            {
             w.WriteStartObject();
             w.WriteStartObject("message");
             w.WriteString("content", plan.Content ?? string.Empty);
@@ -44,9 +46,11 @@ internal static class CompletionWriter
 
             w.WriteEndObject();
             w.WriteString("finish_reason", plan.FinishReason);
-            w.WriteNumber("index", 0);
+            w.WriteNumber("index", choice);
             w.WriteNull("logprobs");
             w.WriteEndObject();
+            }
+
             w.WriteEndArray();
             w.WriteString("object", "chat.completion");
             WriteUsage(w, usage);
@@ -55,12 +59,15 @@ internal static class CompletionWriter
         });
     }
 
-    /// <summary>The chunk events of a streamed reply (without the usage chunk and <c>[DONE]</c>).</summary>
-    public static List<byte[]> Chunks(ReplyPlan plan, string model, string id, long created, int wordsPerChunk)
+    /// <summary>
+    /// The chunk events of a streamed reply (without the usage chunk and <c>[DONE]</c>); <paramref name="choiceIndex"/> is the
+    /// <c>index</c> of the choice they belong to (with <c>n</c> &gt; 1 each choice streams its own).
+    /// </summary>
+    public static List<byte[]> Chunks(ReplyPlan plan, string model, string id, long created, int wordsPerChunk, int choiceIndex = 0)
     {
         var events = new List<byte[]>();
         var thinking = plan.Reasoning is not null;
-        events.Add(Chunk(model, id, created, null, w =>
+        events.Add(Chunk(model, id, created, choiceIndex, null, w =>
         {
             if (thinking)
             {
@@ -77,7 +84,7 @@ internal static class CompletionWriter
 
         foreach (var piece in Split(plan.Reasoning, wordsPerChunk))
         {
-            events.Add(Chunk(model, id, created, null, w =>
+            events.Add(Chunk(model, id, created, choiceIndex, null, w =>
             {
                 w.WriteNull("content");
                 w.WriteString("reasoning_content", piece);
@@ -86,7 +93,7 @@ internal static class CompletionWriter
 
         foreach (var piece in Split(plan.Content, wordsPerChunk))
         {
-            events.Add(Chunk(model, id, created, null, w =>
+            events.Add(Chunk(model, id, created, choiceIndex, null, w =>
             {
                 w.WriteString("content", piece);
                 if (thinking)
@@ -102,7 +109,7 @@ internal static class CompletionWriter
             var index = i;
 
             // DashScope fragment style: the first fragment carries id and name, later ones "id":"" and argument pieces.
-            events.Add(Chunk(model, id, created, null, w =>
+            events.Add(Chunk(model, id, created, choiceIndex, null, w =>
             {
                 w.WriteNull("content");
                 w.WriteStartArray("tool_calls");
@@ -120,7 +127,7 @@ internal static class CompletionWriter
 
             foreach (var piece in SplitArguments(call.ArgumentsJson))
             {
-                events.Add(Chunk(model, id, created, null, w =>
+                events.Add(Chunk(model, id, created, choiceIndex, null, w =>
                 {
                     w.WriteStartArray("tool_calls");
                     w.WriteStartObject();
@@ -137,7 +144,7 @@ internal static class CompletionWriter
         }
 
         var lastCall = plan.ToolCalls.Count - 1;
-        events.Add(Chunk(model, id, created, plan.FinishReason, w =>
+        events.Add(Chunk(model, id, created, choiceIndex, plan.FinishReason, w =>
         {
             if (lastCall >= 0)
             {
@@ -192,7 +199,7 @@ internal static class CompletionWriter
         w.WriteEndObject();
     });
 
-    private static byte[] Chunk(string model, string id, long created, string? finishReason, Action<Utf8JsonWriter> delta) => Write(w =>
+    private static byte[] Chunk(string model, string id, long created, int choiceIndex, string? finishReason, Action<Utf8JsonWriter> delta) => Write(w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("choices");
@@ -209,7 +216,7 @@ internal static class CompletionWriter
             w.WriteString("finish_reason", finishReason);
         }
 
-        w.WriteNumber("index", 0);
+        w.WriteNumber("index", choiceIndex);
         w.WriteNull("logprobs");
         w.WriteEndObject();
         w.WriteEndArray();
