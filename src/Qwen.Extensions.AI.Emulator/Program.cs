@@ -94,3 +94,6 @@ internal sealed class EmulatorHostedService(QwenEmulatorOptions options) : IHost
 
     public ValueTask DisposeAsync() => _emulator?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
+
+/// <summary>The emulator process entry point (top-level statements); internal, so it is not part of the package API on any target.</summary>
+internal partial class Program;
