@@ -202,21 +202,21 @@ internal static class ChatRequestWriter
         switch (format)
         {
             case ChatResponseFormatText:
-                writer.WriteString("type", "text");
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Text);
                 break;
             case ChatResponseFormatJson { Schema: null }:
-                writer.WriteString("type", "json_object");
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.JsonObject);
                 break;
             case ChatResponseFormatJson json:
-                writer.WriteString("type", "json_schema");
-                writer.WriteStartObject("json_schema");
-                writer.WriteString("name", string.IsNullOrWhiteSpace(json.SchemaName) ? "response" : json.SchemaName);
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.JsonSchemaType);
+                writer.WriteStartObject(Wire.ChatParameters.Fields.JsonSchema);
+                writer.WriteString(Wire.ChatParameters.Fields.Name, string.IsNullOrWhiteSpace(json.SchemaName) ? Wire.ChatParameters.Values.DefaultSchemaName : json.SchemaName);
                 if (!string.IsNullOrEmpty(json.SchemaDescription))
                 {
-                    writer.WriteString("description", json.SchemaDescription);
+                    writer.WriteString(Wire.ChatParameters.Fields.Description, json.SchemaDescription);
                 }
 
-                writer.WritePropertyName("schema");
+                writer.WritePropertyName(Wire.ChatParameters.Fields.Schema);
                 json.Schema!.Value.WriteTo(writer);
                 writer.WriteEndObject();
                 break;

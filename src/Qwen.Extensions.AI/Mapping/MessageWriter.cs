@@ -30,8 +30,8 @@ internal static class MessageWriter
         if (!string.IsNullOrEmpty(instructions))
         {
             writer.WriteStartObject();
-            writer.WriteString(Wire.ResponseFields.Role, "system");
-            writer.WriteString(Wire.ResponseFields.Content, instructions);
+            writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.System);
+            writer.WriteString(Wire.ChatParameters.Fields.Content, instructions);
             writer.WriteEndObject();
         }
 
@@ -83,8 +83,8 @@ internal static class MessageWriter
         }
 
         writer.WriteStartObject();
-        writer.WriteString(Wire.ResponseFields.Role, "system");
-        writer.WriteString(Wire.ResponseFields.Content, text ?? string.Empty);
+        writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.System);
+        writer.WriteString(Wire.ChatParameters.Fields.Content, text ?? string.Empty);
         writer.WriteEndObject();
     }
 
@@ -118,23 +118,23 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString(Wire.ResponseFields.Role, "user");
-            writer.WriteString(Wire.ResponseFields.Content, CollectText(message) ?? string.Empty);
+            writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.User);
+            writer.WriteString(Wire.ChatParameters.Fields.Content, CollectText(message) ?? string.Empty);
             writer.WriteEndObject();
             return;
         }
 
         writer.WriteStartObject();
-        writer.WriteString(Wire.ResponseFields.Role, "user");
-        writer.WriteStartArray(Wire.ResponseFields.Content);
+        writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.User);
+        writer.WriteStartArray(Wire.ChatParameters.Fields.Content);
         foreach (var content in contents)
         {
             switch (content)
             {
                 case TextContent text:
                     writer.WriteStartObject();
-                    writer.WriteString("type", "text");
-                    writer.WriteString("text", text.Text ?? string.Empty);
+                    writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Text);
+                    writer.WriteString(Wire.ChatParameters.Fields.Text, text.Text ?? string.Empty);
                     writer.WriteEndObject();
                     break;
                 case DataContent data:
@@ -145,8 +145,8 @@ internal static class MessageWriter
                     break;
                 case QwenVideoFramesContent video:
                     writer.WriteStartObject();
-                    writer.WriteString("type", "video");
-                    writer.WriteStartArray("video");
+                    writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.VideoType);
+                    writer.WriteStartArray(Wire.ChatParameters.Fields.Video);
                     foreach (var frame in video.Frames)
                     {
                         writer.WriteStringValue(frame.AbsoluteUri);
@@ -164,14 +164,14 @@ internal static class MessageWriter
 
     private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index)
     {
-        string partType;
+        JsonEncodedText partType;
         if (mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
         {
-            partType = "image_url";
+            partType = Wire.ChatParameters.Values.ImageUrlType;
         }
         else if (mediaType.StartsWith("video/", StringComparison.OrdinalIgnoreCase))
         {
-            partType = "video_url";
+            partType = Wire.ChatParameters.Values.VideoUrlType;
         }
         else
         {
@@ -194,9 +194,9 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString("type", partType);
+            writer.WriteString(Wire.ChatParameters.Fields.Type, partType);
             writer.WriteStartObject(partType);
-            writer.WritePropertyName("url");
+            writer.WritePropertyName(Wire.ChatParameters.Fields.Url);
             WriteDataUri(writer, mediaType, data);
             writer.WriteEndObject();
             writer.WriteEndObject();
@@ -205,9 +205,9 @@ internal static class MessageWriter
 
         url = uri!.IsAbsoluteUri ? uri.AbsoluteUri : throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
         writer.WriteStartObject();
-        writer.WriteString("type", partType);
+        writer.WriteString(Wire.ChatParameters.Fields.Type, partType);
         writer.WriteStartObject(partType);
-        writer.WriteString("url", url);
+        writer.WriteString(Wire.ChatParameters.Fields.Url, url);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
@@ -296,17 +296,17 @@ internal static class MessageWriter
         }
 
         writer.WriteStartObject();
-        writer.WriteString(Wire.ResponseFields.Role, "assistant");
-        writer.WriteString(Wire.ResponseFields.Content, hasText ? CollectText(message) : string.Empty);
+        writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.Assistant);
+        writer.WriteString(Wire.ChatParameters.Fields.Content, hasText ? CollectText(message) : string.Empty);
         if (firstReasoning is not null)
         {
-            writer.WriteString(Wire.ResponseFields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
+            writer.WriteString(Wire.ChatParameters.Fields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
         }
 
         if (hasCalls)
         {
             // Empty tool_calls is not supported by the service, so the array is written only when there is a call.
-            writer.WriteStartArray(Wire.ResponseFields.ToolCalls);
+            writer.WriteStartArray(Wire.ChatParameters.Fields.ToolCalls);
             foreach (var content in message.Contents)
             {
                 // FunctionInvokingChatClient marks calls it has invoked as InformationalOnly; with their results in the history
@@ -323,11 +323,11 @@ internal static class MessageWriter
 
                 (callIds ??= new(StringComparer.Ordinal)).Add(call.CallId);
                 writer.WriteStartObject();
-                writer.WriteString(Wire.ResponseFields.Id, call.CallId);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject(Wire.ResponseFields.Function);
-                writer.WriteString(Wire.ResponseFields.Name, call.Name);
-                writer.WriteString(Wire.ResponseFields.Arguments, call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
+                writer.WriteString(Wire.ChatParameters.Fields.Id, call.CallId);
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Function);
+                writer.WriteStartObject(Wire.ChatParameters.Fields.Function);
+                writer.WriteString(Wire.ChatParameters.Fields.Name, call.Name);
+                writer.WriteString(Wire.ChatParameters.Fields.Arguments, call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -361,9 +361,9 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString(Wire.ResponseFields.Role, "tool");
-            writer.WriteString(Wire.ResponseFields.ToolCallId, result.CallId);
-            writer.WriteString(Wire.ResponseFields.Content, ResultToText(result, index));
+            writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.Tool);
+            writer.WriteString(Wire.ChatParameters.Fields.ToolCallId, result.CallId);
+            writer.WriteString(Wire.ChatParameters.Fields.Content, ResultToText(result, index));
             writer.WriteEndObject();
         }
     }

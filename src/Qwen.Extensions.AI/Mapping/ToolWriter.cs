@@ -79,15 +79,15 @@ internal static class ToolWriter
     private static void WriteFunction(Utf8JsonWriter writer, AIFunctionDeclaration function)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", "function");
-        writer.WriteStartObject("function");
-        writer.WriteString("name", function.Name);
+        writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Function);
+        writer.WriteStartObject(Wire.ChatParameters.Fields.Function);
+        writer.WriteString(Wire.ChatParameters.Fields.Name, function.Name);
         if (!string.IsNullOrEmpty(function.Description))
         {
-            writer.WriteString("description", function.Description);
+            writer.WriteString(Wire.ChatParameters.Fields.Description, function.Description);
         }
 
-        writer.WritePropertyName("parameters");
+        writer.WritePropertyName(Wire.ChatParameters.Fields.Parameters);
         var schema = function.JsonSchema;
         if (schema.ValueKind == JsonValueKind.Object)
         {
@@ -97,8 +97,8 @@ internal static class ToolWriter
         {
             // A function without a schema takes no parameters.
             writer.WriteStartObject();
-            writer.WriteString("type", "object");
-            writer.WriteStartObject("properties");
+            writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Object);
+            writer.WriteStartObject(Wire.ChatParameters.Fields.Properties);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -112,13 +112,13 @@ internal static class ToolWriter
         switch (mode)
         {
             case NoneChatToolMode:
-                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "none");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, Wire.ChatParameters.Values.None);
                 break;
             case AutoChatToolMode:
-                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "auto");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, Wire.ChatParameters.Values.Auto);
                 break;
             case RequiredChatToolMode { RequiredFunctionName: null }:
-                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "required");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, Wire.ChatParameters.Values.Required);
                 break;
             case RequiredChatToolMode { RequiredFunctionName: { } name }:
                 var found = false;
@@ -137,9 +137,9 @@ internal static class ToolWriter
                 }
 
                 writer.WriteStartObject(Wire.ChatParameters.ToolChoice.EncodedName);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", name);
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Function);
+                writer.WriteStartObject(Wire.ChatParameters.Fields.Function);
+                writer.WriteString(Wire.ChatParameters.Fields.Name, name);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
                 break;
