@@ -7,6 +7,13 @@ namespace Qwen.Extensions.AI;
 /// </summary>
 public static class QwenPropertyNames
 {
+    /// <summary>
+    /// <c>strictJsonSchema</c> (bool): not a wire parameter but the key MEAI's OpenAI client reads. On <c>ChatOptions.AdditionalProperties</c>
+    /// it sends <c>"strict"</c> inside <c>response_format.json_schema</c> and on every function definition; on one function's
+    /// <c>AdditionalProperties</c> it sets that function's <c>strict</c> (and wins over the options). Unset, no <c>strict</c> is sent.
+    /// </summary>
+    public const string StrictJsonSchema = Wire.ChatParameters.StrictJsonSchemaSetting;
+
     /// <summary><c>enable_thinking</c> (bool): turns thinking on or off for hybrid-thinking models.</summary>
     public const string EnableThinking = Wire.ChatParameters.Names.EnableThinking;
 

@@ -32,7 +32,7 @@ internal static class ToolWriter
                             writer.WriteStartArray(Wire.ChatParameters.Tools.EncodedName);
                         }
 
-                        WriteFunction(writer, function);
+                        WriteFunction(writer, function, extras);
                         break;
                     case HostedWebSearchTool:
                         search = true;
@@ -70,13 +70,25 @@ internal static class ToolWriter
             WriteToolChoice(writer, mode, options.Tools!);
         }
 
-        if (options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, Wire.ChatParameters.ParallelToolCalls.Name))
+        // Like tool_choice, parallel_tool_calls means something only with function tools to call.
+        if (functions > 0 && options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, Wire.ChatParameters.ParallelToolCalls.Name))
         {
             writer.WriteBoolean(Wire.ChatParameters.ParallelToolCalls.EncodedName, parallel);
         }
     }
 
-    private static void WriteFunction(Utf8JsonWriter writer, AIFunctionDeclaration function)
+    /// <summary>
+    /// The explicit strictness asked for in <paramref name="properties"/> under <c>strictJsonSchema</c> (MEAI's OpenAI client's key),
+    /// or <see langword="null"/> when it is not set: then no <c>strict</c> is sent.
+    /// </summary>
+    internal static bool? ReadStrict(IReadOnlyDictionary<string, object?>? properties) =>
+        properties is not null && properties.TryGetValue(Wire.ChatParameters.StrictJsonSchemaSetting, out var value) && value is not null
+            ? LooseValue.TryGetBoolean(value, out var strict)
+                ? strict
+                : throw new ArgumentException($"AdditionalProperties[\"{Wire.ChatParameters.StrictJsonSchemaSetting}\"] must be true or false; got a {value.GetType().Name}.", "options")
+            : null;
+
+    private static void WriteFunction(Utf8JsonWriter writer, AIFunctionDeclaration function, IReadOnlyDictionary<string, object?>? extras)
     {
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Function);
@@ -101,6 +113,12 @@ internal static class ToolWriter
             writer.WriteStartObject(Wire.ChatParameters.Fields.Properties);
             writer.WriteEndObject();
             writer.WriteEndObject();
+        }
+
+        // DashScope does not document strict on functions: it is sent only when asked for, on the function or on ChatOptions.
+        if ((ReadStrict(function.AdditionalProperties) ?? ReadStrict(extras)) is { } strict)
+        {
+            writer.WriteBoolean(Wire.ChatParameters.Fields.Strict, strict);
         }
 
         writer.WriteEndObject();

@@ -16,6 +16,12 @@ internal static class ChatParameters
     /// <summary>The Semantic Kernel setting for <see cref="Names.Stop"/>: SK's own name, not a wire name.</summary>
     public const string StopSequencesSetting = "stop_sequences";
 
+    /// <summary>
+    /// The <c>AdditionalProperties</c> key (on <c>ChatOptions</c> or on one function) that asks for <c>strict</c> schemas: MEAI's
+    /// OpenAI client reads the same key. Not a wire name, so it is never sent as a parameter of its own.
+    /// </summary>
+    public const string StrictJsonSchemaSetting = "strictJsonSchema";
+
     public static readonly RequestParameter Model = new(Names.Model, ParameterKind.Reserved, reservedHint: "Use ChatOptions.ModelId.");
     public static readonly RequestParameter Messages = new(Names.Messages, ParameterKind.Reserved);
     public static readonly RequestParameter Stream = new(Names.Stream, ParameterKind.Reserved);
@@ -129,6 +135,9 @@ internal static class ChatParameters
         public const string VideoUrl = "video_url";
         public const string Video = "video";
         public const string JsonSchema = "json_schema";
+
+        /// <summary>The scheme of a system message that references an uploaded file (qwen-long, qwen-doc-turbo): <c>fileid://file-fe-...</c>.</summary>
+        public const string FileIdScheme = "fileid://";
 
         /// <summary>The <c>json_schema.name</c> sent when <c>ChatResponseFormatJson.SchemaName</c> is empty.</summary>
         public const string DefaultSchemaName = "response";
