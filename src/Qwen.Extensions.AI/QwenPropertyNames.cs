@@ -3,7 +3,8 @@ namespace Qwen.Extensions.AI;
 /// <summary>
 /// Keys for Qwen-specific request parameters in <c>ChatOptions.AdditionalProperties</c>. Each key is the parameter's
 /// wire name, so <c>options.AdditionalProperties["enable_thinking"] = false</c> and
-/// <c>options.AdditionalProperties[QwenPropertyNames.EnableThinking] = false</c> are the same.
+/// <c>options.AdditionalProperties[QwenPropertyNames.EnableThinking] = false</c> are the same. The one exception is
+/// <see cref="StrictJsonSchema"/>, MEAI's own key, which the client reads rather than sends.
 /// </summary>
 public static class QwenPropertyNames
 {
