@@ -3,10 +3,18 @@ namespace Qwen.Extensions.AI;
 /// <summary>
 /// Keys for Qwen-specific request parameters in <c>ChatOptions.AdditionalProperties</c>. Each key is the parameter's
 /// wire name, so <c>options.AdditionalProperties["enable_thinking"] = false</c> and
-/// <c>options.AdditionalProperties[QwenPropertyNames.EnableThinking] = false</c> are the same.
+/// <c>options.AdditionalProperties[QwenPropertyNames.EnableThinking] = false</c> are the same. The one exception is
+/// <see cref="StrictJsonSchema"/>, MEAI's own key, which the client reads rather than sends.
 /// </summary>
 public static class QwenPropertyNames
 {
+    /// <summary>
+    /// <c>strictJsonSchema</c> (bool): not a wire parameter but the key MEAI's OpenAI client reads. On <c>ChatOptions.AdditionalProperties</c>
+    /// it sends <c>"strict"</c> inside <c>response_format.json_schema</c> and on every function definition; on one function's
+    /// <c>AdditionalProperties</c> it sets that function's <c>strict</c> (and wins over the options). Unset, no <c>strict</c> is sent.
+    /// </summary>
+    public const string StrictJsonSchema = Wire.ChatParameters.StrictJsonSchemaSetting;
+
     /// <summary><c>enable_thinking</c> (bool): turns thinking on or off for hybrid-thinking models.</summary>
     public const string EnableThinking = Wire.ChatParameters.Names.EnableThinking;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Qwen.Extensions.AI.Http;
@@ -12,7 +11,7 @@ internal static class ChatRequestWriter
 {
     // The body goes to an HTTP API, not into HTML: only what JSON itself requires is escaped, so CJK text stays 3 UTF-8 bytes per
     // character instead of a 6-byte \uXXXX, and base64 '+' stays one byte instead of \u002B.
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true, Encoder = JsonValueWriter.RelaxedOptions.Encoder };
 
     /// <summary>The thinking budgets derived from <see cref="ReasoningEffort"/>; High and above leave the model's maximum.</summary>
     internal const int LowEffortThinkingBudget = 2048;
@@ -189,35 +188,42 @@ internal static class ChatRequestWriter
 
         if (options.ResponseFormat is { } format && !ExtraParameters.Has(extras, Wire.ChatParameters.ResponseFormat.Name))
         {
-            WriteResponseFormat(writer, format);
+            WriteResponseFormat(writer, format, extras);
         }
 
         WriteReasoning(writer, options.Reasoning, extras);
         ToolWriter.Write(writer, options, extras);
     }
 
-    private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat format)
+    private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat format, IReadOnlyDictionary<string, object?>? extras)
     {
         writer.WriteStartObject(Wire.ChatParameters.ResponseFormat.EncodedName);
         switch (format)
         {
             case ChatResponseFormatText:
-                writer.WriteString("type", "text");
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Text);
                 break;
             case ChatResponseFormatJson { Schema: null }:
-                writer.WriteString("type", "json_object");
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.JsonObject);
                 break;
             case ChatResponseFormatJson json:
-                writer.WriteString("type", "json_schema");
-                writer.WriteStartObject("json_schema");
-                writer.WriteString("name", string.IsNullOrWhiteSpace(json.SchemaName) ? "response" : json.SchemaName);
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.JsonSchemaType);
+                writer.WriteStartObject(Wire.ChatParameters.Fields.JsonSchema);
+                writer.WriteString(Wire.ChatParameters.Fields.Name, string.IsNullOrWhiteSpace(json.SchemaName) ? Wire.ChatParameters.Values.DefaultSchemaName : json.SchemaName);
                 if (!string.IsNullOrEmpty(json.SchemaDescription))
                 {
-                    writer.WriteString("description", json.SchemaDescription);
+                    writer.WriteString(Wire.ChatParameters.Fields.Description, json.SchemaDescription);
                 }
 
-                writer.WritePropertyName("schema");
+                writer.WritePropertyName(Wire.ChatParameters.Fields.Schema);
                 json.Schema!.Value.WriteTo(writer);
+
+                // Inside json_schema, where DashScope's 2026 structured-output pages (and OpenAI) put it; only when asked for.
+                if (ToolWriter.ReadStrict(extras) is { } strict)
+                {
+                    writer.WriteBoolean(Wire.ChatParameters.Fields.Strict, strict);
+                }
+
                 writer.WriteEndObject();
                 break;
             default:

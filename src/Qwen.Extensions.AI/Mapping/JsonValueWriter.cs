@@ -58,11 +58,18 @@ internal static class JsonValueWriter
         }
     }
 
-    /// <summary>Serializes a value to JSON text (for tool arguments and tool results, which travel as strings).</summary>
+    /// <summary>
+    /// The escaping of every JSON the client writes, nested JSON text included: only what JSON requires, so <c>北京</c> and
+    /// <c>&lt; &gt; &amp; ' +</c> stay raw, as in the body around them and as MEAI's OpenAIChatClient sends them
+    /// (<see cref="AIJsonUtilities.DefaultOptions"/> uses the same encoder).
+    /// </summary>
+    internal static readonly JsonWriterOptions RelaxedOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Serializes a value to JSON text (for tool arguments and tool results, which travel as strings), escaped as <see cref="RelaxedOptions"/>.</summary>
     public static string ToJsonString(object? value, string what)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, RelaxedOptions))
         {
             Write(writer, value, what);
         }

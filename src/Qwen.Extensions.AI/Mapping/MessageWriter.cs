@@ -27,14 +27,7 @@ internal static class MessageWriter
         HashSet<string>? callIds = null;
         var answeredCallIds = CollectResultCallIds(messages);
         writer.WriteStartArray(Wire.ChatParameters.Messages.EncodedName);
-        if (!string.IsNullOrEmpty(instructions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString(Wire.ResponseFields.Role, "system");
-            writer.WriteString(Wire.ResponseFields.Content, instructions);
-            writer.WriteEndObject();
-        }
-
+        WriteSystem(writer, messages, instructions);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
@@ -43,7 +36,7 @@ internal static class MessageWriter
             var role = message.Role;
             if (role == ChatRole.System)
             {
-                WriteSystem(writer, message, i);
+                // Written up front by WriteSystem: the service reads the system role only in messages[0].
             }
             else if (role == ChatRole.User)
             {
@@ -66,7 +59,77 @@ internal static class MessageWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteSystem(Utf8JsonWriter writer, ChatMessage message, int index)
+    /// <summary>
+    /// Writes exactly one leading system message: <paramref name="instructions"/>, then the text of every system message in
+    /// history order, joined by <see cref="SystemSeparator"/> (the service reads the system role only in <c>messages[0]</c>).
+    /// System messages that reference uploaded files (<c>fileid://...</c>, for qwen-long / qwen-doc-turbo) follow it as messages
+    /// of their own, in order, as DashScope's document pages show. The common case (one source of system text) allocates nothing.
+    /// </summary>
+    private static void WriteSystem(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions)
+    {
+        var first = string.IsNullOrEmpty(instructions) ? null : instructions;
+        StringBuilder? joined = null;
+        var hasFileReferences = false;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
+            if (message.Role != ChatRole.System)
+            {
+                continue;
+            }
+
+            var text = SystemText(message, i);
+            if (string.IsNullOrEmpty(text))
+            {
+                continue;
+            }
+
+            if (IsFileReference(text))
+            {
+                hasFileReferences = true;
+            }
+            else if (first is null)
+            {
+                first = text;
+            }
+            else
+            {
+                (joined ??= new StringBuilder(first)).Append(SystemSeparator).Append(text);
+            }
+        }
+
+        if (first is not null)
+        {
+            writer.WriteStartObject();
+            writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.System);
+            writer.WriteString(Wire.ChatParameters.Fields.Content, joined?.ToString() ?? first);
+            writer.WriteEndObject();
+        }
+
+        if (!hasFileReferences)
+        {
+            return;
+        }
+
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i].Role == ChatRole.System && SystemText(messages[i], i) is { Length: > 0 } text && IsFileReference(text))
+            {
+                writer.WriteStartObject();
+                writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.System);
+                writer.WriteString(Wire.ChatParameters.Fields.Content, text);
+                writer.WriteEndObject();
+            }
+        }
+    }
+
+    /// <summary>What joins the parts of the one system message: a blank line, so each source stays its own paragraph.</summary>
+    internal const string SystemSeparator = "\n\n";
+
+    private static bool IsFileReference(string text) =>
+        text.AsSpan().TrimStart().StartsWith(Wire.ChatParameters.Values.FileIdScheme, StringComparison.Ordinal);
+
+    private static string? SystemText(ChatMessage message, int index)
     {
         foreach (var content in message.Contents)
         {
@@ -76,16 +139,7 @@ internal static class MessageWriter
             }
         }
 
-        var text = CollectText(message);
-        if (text is null && HasResults(message))
-        {
-            return;
-        }
-
-        writer.WriteStartObject();
-        writer.WriteString(Wire.ResponseFields.Role, "system");
-        writer.WriteString(Wire.ResponseFields.Content, text ?? string.Empty);
-        writer.WriteEndObject();
+        return CollectText(message);
     }
 
     private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index)
@@ -118,37 +172,38 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString(Wire.ResponseFields.Role, "user");
-            writer.WriteString(Wire.ResponseFields.Content, CollectText(message) ?? string.Empty);
+            writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.User);
+            writer.WriteString(Wire.ChatParameters.Fields.Content, CollectText(message) ?? string.Empty);
             writer.WriteEndObject();
             return;
         }
 
         writer.WriteStartObject();
-        writer.WriteString(Wire.ResponseFields.Role, "user");
-        writer.WriteStartArray(Wire.ResponseFields.Content);
+        writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.User);
+        writer.WriteStartArray(Wire.ChatParameters.Fields.Content);
         foreach (var content in contents)
         {
             switch (content)
             {
                 case TextContent text:
                     writer.WriteStartObject();
-                    writer.WriteString("type", "text");
-                    writer.WriteString("text", text.Text ?? string.Empty);
+                    writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Text);
+                    writer.WriteString(Wire.ChatParameters.Fields.Text, text.Text ?? string.Empty);
                     writer.WriteEndObject();
                     break;
                 case DataContent data:
-                    WriteMedia(writer, data.MediaType, data, null, index);
+                    WriteMedia(writer, ConcreteMediaType(data, index), data, null, index);
                     break;
                 case UriContent uri:
                     WriteMedia(writer, uri.MediaType, null, uri.Uri, index);
                     break;
                 case QwenVideoFramesContent video:
                     writer.WriteStartObject();
-                    writer.WriteString("type", "video");
-                    writer.WriteStartArray("video");
+                    writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.VideoType);
+                    writer.WriteStartArray(Wire.ChatParameters.Fields.Video);
                     foreach (var frame in video.Frames)
                     {
+                        RefuseLocalFile(frame, index, nameof(QwenVideoFramesContent));
                         writer.WriteStringValue(frame.AbsoluteUri);
                     }
 
@@ -164,14 +219,14 @@ internal static class MessageWriter
 
     private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index)
     {
-        string partType;
+        JsonEncodedText partType;
         if (mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
         {
-            partType = "image_url";
+            partType = Wire.ChatParameters.Values.ImageUrlType;
         }
         else if (mediaType.StartsWith("video/", StringComparison.OrdinalIgnoreCase))
         {
-            partType = "video_url";
+            partType = Wire.ChatParameters.Values.VideoUrlType;
         }
         else
         {
@@ -194,22 +249,58 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString("type", partType);
+            writer.WriteString(Wire.ChatParameters.Fields.Type, partType);
             writer.WriteStartObject(partType);
-            writer.WritePropertyName("url");
+            writer.WritePropertyName(Wire.ChatParameters.Fields.Url);
             WriteDataUri(writer, mediaType, data);
             writer.WriteEndObject();
             writer.WriteEndObject();
             return;
         }
 
+        RefuseLocalFile(uri!, index, nameof(UriContent));
         url = uri!.IsAbsoluteUri ? uri.AbsoluteUri : throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
         writer.WriteStartObject();
-        writer.WriteString("type", partType);
+        writer.WriteString(Wire.ChatParameters.Fields.Type, partType);
         writer.WriteStartObject(partType);
-        writer.WriteString("url", url);
+        writer.WriteString(Wire.ChatParameters.Fields.Url, url);
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The media type to send for <paramref name="data"/>: its own when concrete; for <c>image/*</c>, <c>*/*</c> or
+    /// <c>application/octet-stream</c> the type sniffed from the bytes (PNG, JPEG, GIF, WebP, BMP, TIFF), else a clear refusal.
+    /// </summary>
+    private static string ConcreteMediaType(DataContent data, int index)
+    {
+        var declared = data.MediaType;
+        if (!ImageTypeSniffer.IsNonConcrete(declared))
+        {
+            return declared;
+        }
+
+        if (ImageTypeSniffer.Sniff(data.Data.Span) is { } sniffed && !declared.StartsWith("video/", StringComparison.OrdinalIgnoreCase))
+        {
+            return sniffed;
+        }
+
+        throw new ArgumentException(
+            $"messages[{index}] has a DataContent of media type '{declared}', which names no format, and its bytes are not a PNG, JPEG, GIF, WebP, BMP or TIFF image. " +
+            "The service needs the concrete type: create the DataContent with it, e.g. new DataContent(bytes, \"image/png\") or \"video/mp4\".",
+            "messages");
+    }
+
+    /// <summary>Refuses a <c>file://</c> URI: the service cannot read the caller's disk.</summary>
+    private static void RefuseLocalFile(Uri uri, int index, string what)
+    {
+        if (uri.IsAbsoluteUri && uri.IsFile)
+        {
+            throw new ArgumentException(
+                $"messages[{index}] has a {what} with the local file URI '{uri}'; the service cannot read local files. " +
+                "Read the file and send its bytes: new DataContent(File.ReadAllBytes(path), \"image/png\") (or the file's media type).",
+                "messages");
+        }
     }
 
     /// <summary>
@@ -229,7 +320,7 @@ internal static class MessageWriter
             WriteBase64Segments(writer, data.Data.Span);
         }
 #else
-        writer.WriteStringValue(data.Uri);
+        writer.WriteStringValue(ReferenceEquals(mediaType, data.MediaType) ? data.Uri : $"data:{mediaType};base64,{Convert.ToBase64String(data.Data.Span)}");
 #endif
     }
 
@@ -296,17 +387,17 @@ internal static class MessageWriter
         }
 
         writer.WriteStartObject();
-        writer.WriteString(Wire.ResponseFields.Role, "assistant");
-        writer.WriteString(Wire.ResponseFields.Content, hasText ? CollectText(message) : string.Empty);
+        writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.Assistant);
+        writer.WriteString(Wire.ChatParameters.Fields.Content, hasText ? CollectText(message) : string.Empty);
         if (firstReasoning is not null)
         {
-            writer.WriteString(Wire.ResponseFields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
+            writer.WriteString(Wire.ChatParameters.Fields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
         }
 
         if (hasCalls)
         {
             // Empty tool_calls is not supported by the service, so the array is written only when there is a call.
-            writer.WriteStartArray(Wire.ResponseFields.ToolCalls);
+            writer.WriteStartArray(Wire.ChatParameters.Fields.ToolCalls);
             foreach (var content in message.Contents)
             {
                 // FunctionInvokingChatClient marks calls it has invoked as InformationalOnly; with their results in the history
@@ -323,11 +414,11 @@ internal static class MessageWriter
 
                 (callIds ??= new(StringComparer.Ordinal)).Add(call.CallId);
                 writer.WriteStartObject();
-                writer.WriteString(Wire.ResponseFields.Id, call.CallId);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject(Wire.ResponseFields.Function);
-                writer.WriteString(Wire.ResponseFields.Name, call.Name);
-                writer.WriteString(Wire.ResponseFields.Arguments, call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
+                writer.WriteString(Wire.ChatParameters.Fields.Id, call.CallId);
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Function);
+                writer.WriteStartObject(Wire.ChatParameters.Fields.Function);
+                writer.WriteString(Wire.ChatParameters.Fields.Name, call.Name);
+                writer.WriteString(Wire.ChatParameters.Fields.Arguments, call.Arguments is null ? "{}" : JsonValueWriter.ToJsonString(call.Arguments, $"messages[{index}] FunctionCallContent '{call.Name}' arguments"));
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -361,9 +452,9 @@ internal static class MessageWriter
             }
 
             writer.WriteStartObject();
-            writer.WriteString(Wire.ResponseFields.Role, "tool");
-            writer.WriteString(Wire.ResponseFields.ToolCallId, result.CallId);
-            writer.WriteString(Wire.ResponseFields.Content, ResultToText(result, index));
+            writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.Tool);
+            writer.WriteString(Wire.ChatParameters.Fields.ToolCallId, result.CallId);
+            writer.WriteString(Wire.ChatParameters.Fields.Content, ResultToText(result, index));
             writer.WriteEndObject();
         }
     }

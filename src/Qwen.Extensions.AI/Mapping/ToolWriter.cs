@@ -32,7 +32,7 @@ internal static class ToolWriter
                             writer.WriteStartArray(Wire.ChatParameters.Tools.EncodedName);
                         }
 
-                        WriteFunction(writer, function);
+                        WriteFunction(writer, function, extras);
                         break;
                     case HostedWebSearchTool:
                         search = true;
@@ -70,24 +70,36 @@ internal static class ToolWriter
             WriteToolChoice(writer, mode, options.Tools!);
         }
 
-        if (options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, Wire.ChatParameters.ParallelToolCalls.Name))
+        // Like tool_choice, parallel_tool_calls means something only with function tools to call.
+        if (functions > 0 && options.AllowMultipleToolCalls is { } parallel && !ExtraParameters.Has(extras, Wire.ChatParameters.ParallelToolCalls.Name))
         {
             writer.WriteBoolean(Wire.ChatParameters.ParallelToolCalls.EncodedName, parallel);
         }
     }
 
-    private static void WriteFunction(Utf8JsonWriter writer, AIFunctionDeclaration function)
+    /// <summary>
+    /// The explicit strictness asked for in <paramref name="properties"/> under <c>strictJsonSchema</c> (MEAI's OpenAI client's key),
+    /// or <see langword="null"/> when it is not set: then no <c>strict</c> is sent.
+    /// </summary>
+    internal static bool? ReadStrict(IReadOnlyDictionary<string, object?>? properties) =>
+        properties is not null && properties.TryGetValue(Wire.ChatParameters.StrictJsonSchemaSetting, out var value) && value is not null
+            ? LooseValue.TryGetBoolean(value, out var strict)
+                ? strict
+                : throw new ArgumentException($"AdditionalProperties[\"{Wire.ChatParameters.StrictJsonSchemaSetting}\"] must be true or false; got a {value.GetType().Name}.", "options")
+            : null;
+
+    private static void WriteFunction(Utf8JsonWriter writer, AIFunctionDeclaration function, IReadOnlyDictionary<string, object?>? extras)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", "function");
-        writer.WriteStartObject("function");
-        writer.WriteString("name", function.Name);
+        writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Function);
+        writer.WriteStartObject(Wire.ChatParameters.Fields.Function);
+        writer.WriteString(Wire.ChatParameters.Fields.Name, function.Name);
         if (!string.IsNullOrEmpty(function.Description))
         {
-            writer.WriteString("description", function.Description);
+            writer.WriteString(Wire.ChatParameters.Fields.Description, function.Description);
         }
 
-        writer.WritePropertyName("parameters");
+        writer.WritePropertyName(Wire.ChatParameters.Fields.Parameters);
         var schema = function.JsonSchema;
         if (schema.ValueKind == JsonValueKind.Object)
         {
@@ -97,10 +109,16 @@ internal static class ToolWriter
         {
             // A function without a schema takes no parameters.
             writer.WriteStartObject();
-            writer.WriteString("type", "object");
-            writer.WriteStartObject("properties");
+            writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Object);
+            writer.WriteStartObject(Wire.ChatParameters.Fields.Properties);
             writer.WriteEndObject();
             writer.WriteEndObject();
+        }
+
+        // DashScope does not document strict on functions: it is sent only when asked for, on the function or on ChatOptions.
+        if ((ReadStrict(function.AdditionalProperties) ?? ReadStrict(extras)) is { } strict)
+        {
+            writer.WriteBoolean(Wire.ChatParameters.Fields.Strict, strict);
         }
 
         writer.WriteEndObject();
@@ -112,13 +130,13 @@ internal static class ToolWriter
         switch (mode)
         {
             case NoneChatToolMode:
-                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "none");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, Wire.ChatParameters.Values.None);
                 break;
             case AutoChatToolMode:
-                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "auto");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, Wire.ChatParameters.Values.Auto);
                 break;
             case RequiredChatToolMode { RequiredFunctionName: null }:
-                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, "required");
+                writer.WriteString(Wire.ChatParameters.ToolChoice.EncodedName, Wire.ChatParameters.Values.Required);
                 break;
             case RequiredChatToolMode { RequiredFunctionName: { } name }:
                 var found = false;
@@ -137,9 +155,9 @@ internal static class ToolWriter
                 }
 
                 writer.WriteStartObject(Wire.ChatParameters.ToolChoice.EncodedName);
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", name);
+                writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Function);
+                writer.WriteStartObject(Wire.ChatParameters.Fields.Function);
+                writer.WriteString(Wire.ChatParameters.Fields.Name, name);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
                 break;

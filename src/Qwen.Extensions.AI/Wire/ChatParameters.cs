@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Qwen.Extensions.AI.Wire;
 
 /// <summary>
@@ -13,6 +15,12 @@ internal static class ChatParameters
 
     /// <summary>The Semantic Kernel setting for <see cref="Names.Stop"/>: SK's own name, not a wire name.</summary>
     public const string StopSequencesSetting = "stop_sequences";
+
+    /// <summary>
+    /// The <c>AdditionalProperties</c> key (on <c>ChatOptions</c> or on one function) that asks for <c>strict</c> schemas: MEAI's
+    /// OpenAI client reads the same key. Not a wire name, so it is never sent as a parameter of its own.
+    /// </summary>
+    public const string StrictJsonSchemaSetting = "strictJsonSchema";
 
     public static readonly RequestParameter Model = new(Names.Model, ParameterKind.Reserved, reservedHint: "Use ChatOptions.ModelId.");
     public static readonly RequestParameter Messages = new(Names.Messages, ParameterKind.Reserved);
@@ -85,5 +93,69 @@ internal static class ChatParameters
         public const string TopLogprobs = "top_logprobs";
         public const string Modalities = "modalities";
         public const string Audio = "audio";
+    }
+
+    /// <summary>
+    /// The names nested inside the parameters' values (<c>messages[]</c> and their content parts, <c>tools[]</c>,
+    /// <c>tool_choice</c>, <c>response_format</c>), pre-encoded for <see cref="System.Text.Json.Utf8JsonWriter"/>. Names a
+    /// response also carries (role, content, tool_calls, ...) are encoded from <see cref="ResponseFields"/>, so each literal is written once.
+    /// </summary>
+    public static class Fields
+    {
+        // messages[]: the names an assistant message shares with a response message.
+        public static readonly JsonEncodedText Role = JsonEncodedText.Encode(ResponseFields.Role);
+        public static readonly JsonEncodedText Content = JsonEncodedText.Encode(ResponseFields.Content);
+        public static readonly JsonEncodedText ReasoningContent = JsonEncodedText.Encode(ResponseFields.ReasoningContent);
+        public static readonly JsonEncodedText ToolCalls = JsonEncodedText.Encode(ResponseFields.ToolCalls);
+        public static readonly JsonEncodedText ToolCallId = JsonEncodedText.Encode(ResponseFields.ToolCallId);
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode(ResponseFields.Id);
+        public static readonly JsonEncodedText Function = JsonEncodedText.Encode(ResponseFields.Function);
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode(ResponseFields.Name);
+        public static readonly JsonEncodedText Arguments = JsonEncodedText.Encode(ResponseFields.Arguments);
+        public static readonly JsonEncodedText Text = JsonEncodedText.Encode(ResponseFields.Text);
+
+        // Content parts, tools[], tool_choice and response_format.
+        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+        public static readonly JsonEncodedText ImageUrl = JsonEncodedText.Encode(Values.ImageUrl);
+        public static readonly JsonEncodedText VideoUrl = JsonEncodedText.Encode(Values.VideoUrl);
+        public static readonly JsonEncodedText Url = JsonEncodedText.Encode("url");
+        public static readonly JsonEncodedText Video = JsonEncodedText.Encode(Values.Video);
+        public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
+        public static readonly JsonEncodedText Parameters = JsonEncodedText.Encode("parameters");
+        public static readonly JsonEncodedText Properties = JsonEncodedText.Encode("properties");
+        public static readonly JsonEncodedText Strict = JsonEncodedText.Encode("strict");
+        public static readonly JsonEncodedText JsonSchema = JsonEncodedText.Encode(Values.JsonSchema);
+        public static readonly JsonEncodedText Schema = JsonEncodedText.Encode("schema");
+    }
+
+    /// <summary>The fixed string values the request carries (roles, part and tool types, <c>tool_choice</c> modes, <c>response_format</c> types).</summary>
+    public static class Values
+    {
+        public const string ImageUrl = "image_url";
+        public const string VideoUrl = "video_url";
+        public const string Video = "video";
+        public const string JsonSchema = "json_schema";
+
+        /// <summary>The scheme of a system message that references an uploaded file (qwen-long, qwen-doc-turbo): <c>fileid://file-fe-...</c>.</summary>
+        public const string FileIdScheme = "fileid://";
+
+        /// <summary>The <c>json_schema.name</c> sent when <c>ChatResponseFormatJson.SchemaName</c> is empty.</summary>
+        public const string DefaultSchemaName = "response";
+
+        public static readonly JsonEncodedText System = JsonEncodedText.Encode("system");
+        public static readonly JsonEncodedText User = JsonEncodedText.Encode("user");
+        public static readonly JsonEncodedText Assistant = JsonEncodedText.Encode("assistant");
+        public static readonly JsonEncodedText Tool = JsonEncodedText.Encode("tool");
+        public static readonly JsonEncodedText Function = Fields.Function;
+        public static readonly JsonEncodedText Object = JsonEncodedText.Encode("object");
+        public static readonly JsonEncodedText Text = Fields.Text;
+        public static readonly JsonEncodedText JsonObject = JsonEncodedText.Encode("json_object");
+        public static readonly JsonEncodedText JsonSchemaType = Fields.JsonSchema;
+        public static readonly JsonEncodedText ImageUrlType = Fields.ImageUrl;
+        public static readonly JsonEncodedText VideoUrlType = Fields.VideoUrl;
+        public static readonly JsonEncodedText VideoType = Fields.Video;
+        public static readonly JsonEncodedText None = JsonEncodedText.Encode("none");
+        public static readonly JsonEncodedText Auto = JsonEncodedText.Encode("auto");
+        public static readonly JsonEncodedText Required = JsonEncodedText.Encode("required");
     }
 }

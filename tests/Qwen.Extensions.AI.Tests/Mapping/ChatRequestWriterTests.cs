@@ -172,6 +172,61 @@ public sealed class ChatRequestWriterTests
             streaming);
 
     [Theory]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public Task AllowMultipleToolCallsWithoutFunctionToolsSendsNoParallelToolCalls(bool allow, bool streaming) =>
+        AssertBodyAsync("{}", new ChatOptions { AllowMultipleToolCalls = allow }, streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task AllowMultipleToolCallsWithOnlyAHostedToolSendsNoParallelToolCalls(bool streaming) =>
+        AssertBodyAsync("""{"enable_search":true}""", new ChatOptions { Tools = [new HostedWebSearchTool()], AllowMultipleToolCalls = true }, streaming);
+
+    private const string CitySchema = """{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}""";
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public Task StrictJsonSchemaSendsStrictInsideJsonSchema(bool strict, bool streaming) =>
+        AssertBodyAsync(
+            """{"response_format":{"type":"json_schema","json_schema":{"name":"city","schema":""" + CitySchema + ""","strict":""" + (strict ? "true" : "false") + "}}}",
+            new ChatOptions
+            {
+                ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(CitySchema).RootElement, "city"),
+                AdditionalProperties = new() { [QwenPropertyNames.StrictJsonSchema] = strict },
+            },
+            streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task StrictJsonSchemaOnTheOptionsMarksEveryFunctionStrict(bool streaming) =>
+        AssertBodyAsync(
+            """
+            {"tools":[
+              {"type":"function","function":{"name":"get_current_weather","description":"Gets the weather of a city.","parameters":{"type":"object","properties":{"location":{"type":"string","description":"The city"}},"required":["location"]},"strict":true}},
+              {"type":"function","function":{"name":"get_current_time","parameters":{"type":"object","properties":{}},"strict":true}}]}
+            """,
+            new ChatOptions { Tools = [Weather, Time], AdditionalProperties = new() { ["strictJsonSchema"] = true } },
+            streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task StrictJsonSchemaOnOneFunctionMarksOnlyThatFunction(bool streaming)
+    {
+        var strictFunction = AIFunctionFactory.Create(
+            (string city) => "sunny",
+            new AIFunctionFactoryOptions { Name = "get_weather", AdditionalProperties = new Dictionary<string, object?> { ["strictJsonSchema"] = true } });
+        return AssertBodyAsync(
+            $$$"""{"tools":[{"type":"function","function":{"name":"get_weather","parameters":{{{strictFunction.JsonSchema.GetRawText()}}},"strict":true}},{{{TimeJson}}}]}""",
+            new ChatOptions { Tools = [strictFunction, Time] },
+            streaming);
+    }
+
+    [Theory]
     [InlineData("None", false, """{"enable_thinking":false}""")]
     [InlineData("None", true, """{"enable_thinking":false}""")]
     [InlineData("Low", false, """{"enable_thinking":true,"thinking_budget":2048}""")]

@@ -11,17 +11,163 @@ public sealed class MessageWriterTests
 
     [Theory]
     [MemberData(nameof(BothPaths))]
-    public Task InstructionsComeFirstAsSystemThenEveryRoleInOrder(bool streaming) =>
+    public Task InstructionsAndEverySystemMessageBecomeOneLeadingSystemMessage(bool streaming) =>
         AssertRequestAsync(
             Fixture.Text("Requests/roles-and-instructions.json"),
             [
                 new(ChatRole.System, "You are a helpful assistant."),
                 new(ChatRole.User, "Who are you?"),
                 new(ChatRole.Assistant, "I am Qwen."),
+
+                // A system message mid-history (MEAI's summarizing reducer adds one): the service reads system only in messages[0].
+                new(ChatRole.System, "Summary so far: the user asked who I am."),
                 new(ChatRole.User, "And what can you do?"),
             ],
             new ChatOptions { Instructions = "Answer in English." },
             streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task ATrailingSystemMessageJoinsTheLeadingOneWithoutInstructions(bool streaming) =>
+        AssertRequestAsync(
+            """{"model":"qwen-plus","messages":[{"role":"system","content":"Be brief.\n\nSummary: greetings exchanged."},{"role":"user","content":"Hi"}]}""",
+            [
+                new(ChatRole.System, "Be brief."),
+                new(ChatRole.User, "Hi"),
+                new(ChatRole.System, "Summary: greetings exchanged."),
+            ],
+            null,
+            streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task FileIdSystemMessagesFollowTheMergedSystemMessageInOrder(bool streaming) =>
+        AssertRequestAsync(
+            """
+            {"model":"qwen-long","messages":[
+              {"role":"system","content":"Answer briefly.\n\nYou are a helpful assistant."},
+              {"role":"system","content":"fileid://file-fe-xxx1"},
+              {"role":"system","content":"fileid://file-fe-xxx2"},
+              {"role":"user","content":"这两篇文章讲了什么？"}]}
+            """,
+            [
+                new(ChatRole.System, "fileid://file-fe-xxx1"),
+                new(ChatRole.System, "You are a helpful assistant."),
+                new(ChatRole.System, "fileid://file-fe-xxx2"),
+                new(ChatRole.User, "这两篇文章讲了什么？"),
+            ],
+            new ChatOptions { ModelId = "qwen-long", Instructions = "Answer briefly." },
+            streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public async Task NestedJsonKeepsNonAsciiAndHtmlSensitiveCharactersRaw(bool streaming)
+    {
+        var handler = new FakeHttpHandler(streaming ? CannedResponse.MinimalStream() : CannedResponse.MinimalCompletion());
+        using var client = Create(handler);
+        await GetAsync(
+            client,
+            [
+                new(ChatRole.User, "北京的天气？"),
+                new(ChatRole.Assistant,
+                [
+                    new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "北京", ["note"] = "<a & 'b' + c>" }),
+                    new FunctionCallContent("call_2", "get_weather", new Dictionary<string, object?> { ["city"] = "上海" }),
+                ]),
+                new(ChatRole.Tool,
+                [
+                    new FunctionResultContent("call_1", new Dictionary<string, object?> { ["weather"] = "晴 <25°C> & 'dry' +" }),
+                    new FunctionResultContent("call_2", JsonDocument.Parse("""{"weather":"\u96E8 \u003C18\u00B0C\u003E"}""").RootElement),
+                ]),
+            ],
+            null,
+            streaming);
+
+        var body = handler.SingleRequest.BodyText;
+        JsonAssert.Equal(
+            ForPath(
+                """
+                {"model":"qwen-plus","messages":[
+                  {"role":"user","content":"北京的天气？"},
+                  {"role":"assistant","content":"","tool_calls":[
+                    {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"北京\",\"note\":\"<a & 'b' + c>\"}"}},
+                    {"id":"call_2","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"上海\"}"}}]},
+                  {"role":"tool","tool_call_id":"call_1","content":"{\"weather\":\"晴 <25°C> & 'dry' +\"}"},
+                  {"role":"tool","tool_call_id":"call_2","content":"{\"weather\":\"雨 <18°C>\"}"}]}
+                """,
+                streaming),
+            body);
+
+        // Raw on the wire: no \uXXXX anywhere, the nested JSON's own quotes are the only escapes.
+        Assert.DoesNotContain("\\u", body, StringComparison.Ordinal);
+        Assert.Contains("""\"city\":\"北京\",\"note\":\"<a & 'b' + c>\"}""", body, StringComparison.Ordinal);
+        Assert.Contains("""{\"weather\":\"晴 <25°C> & 'dry' +\"}""", body, StringComparison.Ordinal);
+        Assert.Contains("""{\"weather\":\"雨 <18°C>\"}""", body, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string, bool> SniffedImages => new()
+    {
+        { "iVBORw0KGgoAAAANSUhEUg==", "image/png", false }, { "iVBORw0KGgoAAAANSUhEUg==", "image/png", true },
+        { "/9j/4AAQSkZJRg==", "image/jpeg", false }, { "/9j/4AAQSkZJRg==", "image/jpeg", true },
+        { "R0lGODlhAQABAA==", "image/gif", false }, { "R0lGODlhAQABAA==", "image/gif", true },
+        { "UklGRiQAAABXRUJQVlA4IA==", "image/webp", false }, { "UklGRiQAAABXRUJQVlA4IA==", "image/webp", true },
+        { "Qk02AAAAAAAAADYAAAAoAA==", "image/bmp", false }, { "Qk02AAAAAAAAADYAAAAoAA==", "image/bmp", true },
+        { "SUkqAAgAAAA=", "image/tiff", false }, { "TU0AKgAAAAg=", "image/tiff", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(SniffedImages))]
+    public Task AWildcardImageMediaTypeIsSentAsTheTypeSniffedFromTheBytes(string base64, string sniffed, bool streaming) =>
+        AssertRequestAsync(
+            $$$"""
+            {"model":"qwen-vl-plus","messages":[{"role":"user","content":[
+              {"type":"text","text":"What is this?"},
+              {"type":"image_url","image_url":{"url":"data:{{{sniffed}}};base64,{{{base64}}}"}},
+              {"type":"image_url","image_url":{"url":"data:{{{sniffed}}};base64,{{{base64}}}"}}]}]}
+            """,
+            [
+                new(ChatRole.User,
+                [
+                    new TextContent("What is this?"),
+                    new DataContent(Convert.FromBase64String(base64), "image/*"),
+                    new DataContent(Convert.FromBase64String(base64), "application/octet-stream"),
+                ]),
+            ],
+            new ChatOptions { ModelId = "qwen-vl-plus" },
+            streaming);
+
+    [Theory]
+    [InlineData("image/*", false)]
+    [InlineData("image/*", true)]
+    [InlineData("video/*", false)]
+    [InlineData("video/*", true)]
+    public async Task AWildcardMediaTypeWithUnknownBytesIsRefusedBeforeSendingNamingTheFix(string mediaType, bool streaming)
+    {
+        var handler = new FakeHttpHandler();
+        using var client = Create(handler);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            GetAsync(client, [new(ChatRole.User, [new TextContent("What is this?"), new DataContent(new byte[] { 1, 2, 3, 4 }, mediaType)])], null, streaming));
+        Assert.Contains($"'{mediaType}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("new DataContent(bytes, \"image/png\")", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public async Task AFileUriIsRefusedBeforeSendingPointingToDataContent(bool streaming)
+    {
+        var handler = new FakeHttpHandler();
+        using var client = Create(handler);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            GetAsync(client, [new(ChatRole.User, [new TextContent("Describe it."), new UriContent(new Uri("file:///home/me/cat.png"), "image/png")])], null, streaming));
+        Assert.Contains("file:///home/me/cat.png", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("new DataContent(File.ReadAllBytes(path)", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public void ADataContentCannotHoldAFileUri() =>
+        Assert.ThrowsAny<ArgumentException>(() => new DataContent(new Uri("file:///home/me/cat.png"), "image/png"));
 
     [Theory]
     [MemberData(nameof(BothPaths))]
