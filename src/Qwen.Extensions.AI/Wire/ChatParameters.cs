@@ -86,4 +86,20 @@ internal static class ChatParameters
         public const string Modalities = "modalities";
         public const string Audio = "audio";
     }
+
+    /// <summary>The names inside a <c>messages[].content</c> part array (user messages with media).</summary>
+    public static class ContentParts
+    {
+        public const string Type = "type";
+        public const string Text = "text";
+
+        /// <summary>Qwen-Omni audio input: <c>{"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,...","format":"wav"}}</c> (dashscope-more.md 5.2).</summary>
+        public const string InputAudio = "input_audio";
+
+        /// <summary>The audio of an <see cref="InputAudio"/> part: a data URI or a URL.</summary>
+        public const string Data = "data";
+
+        /// <summary>The audio format of an <see cref="InputAudio"/> part (<c>wav</c>, <c>mp3</c>, ...): optional for URLs.</summary>
+        public const string Format = "format";
+    }
 }
