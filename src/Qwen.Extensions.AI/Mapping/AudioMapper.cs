@@ -9,7 +9,7 @@ namespace Qwen.Extensions.AI.Mapping;
 /// need not be decodable alone; each <see cref="DataContent"/> holds exactly the bytes decoded so far (no header added or
 /// stripped). The bytes are raw 16-bit PCM, 24 kHz mono, even when <c>format: "wav"</c> is asked (dashscope-more.md section 5):
 /// the media type is <c>audio/wav</c> when the answer's first bytes are <c>RIFF....WAVE</c>, else <see cref="PcmMediaType"/>.
-/// A spoken transcript in <c>audio.transcript</c> is surfaced as text (when the choice has no <c>content</c>) and kept on the
+/// The first bytes are held back until there are 12 of them (or the answer ends), enough to tell. A spoken transcript in <c>audio.transcript</c> is surfaced as text (when the choice has no <c>content</c>) and kept on the
 /// <see cref="DataContent"/>'s <c>AdditionalProperties["transcript"]</c>.
 /// </summary>
 internal sealed class AudioMapper
@@ -20,8 +20,12 @@ internal sealed class AudioMapper
     /// <summary>The media type of audio whose bytes start with a RIFF/WAVE header.</summary>
     public const string WavMediaType = "audio/wav";
 
+    /// <summary>The bytes needed to tell a RIFF/WAVE header: until this many are decoded, the first bytes are held back.</summary>
+    private const int HeaderLength = 12;
+
     private string _pending = string.Empty;
     private string? _mediaType;
+    private byte[]? _head;
 
     /// <summary>Gets the media type chosen from the answer's first bytes, or null before any byte was decoded.</summary>
     public string? MediaType => _mediaType;
@@ -50,7 +54,7 @@ internal sealed class AudioMapper
             contents.Add(new TextContent(transcript));
         }
 
-        var bytes = Decode(choice.AudioData, final: false);
+        var bytes = Hold(Decode(choice.AudioData, final: false), final: false);
         if (bytes.Length > 0)
         {
             contents.Add(NewContent(bytes, transcript));
@@ -61,11 +65,34 @@ internal sealed class AudioMapper
     /// <exception cref="FormatException">The leftover is not base64.</exception>
     public void Flush(List<AIContent> contents)
     {
-        var bytes = Decode(null, final: true);
+        var bytes = Hold(Decode(null, final: true), final: true);
         if (bytes.Length > 0)
         {
             contents.Add(NewContent(bytes, null));
         }
+    }
+
+    /// <summary>Until the media type is known, holds the first bytes back until there are enough to tell a WAV header (or the end).</summary>
+    private byte[] Hold(byte[] bytes, bool final)
+    {
+        if (_mediaType is not null)
+        {
+            return bytes;
+        }
+
+        if (_head is not null)
+        {
+            bytes = [.. _head, .. bytes];
+            _head = null;
+        }
+
+        if (bytes.Length < HeaderLength && !final)
+        {
+            _head = bytes.Length == 0 ? null : bytes;
+            return [];
+        }
+
+        return bytes;
     }
 
     private DataContent NewContent(byte[] bytes, string? transcript)
@@ -81,7 +108,7 @@ internal sealed class AudioMapper
     }
 
     private static bool IsWave(byte[] bytes) =>
-        bytes.Length >= 12 && bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) && bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8);
+        bytes.Length >= HeaderLength && bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) && bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8);
 
     private byte[] Decode(string? data, bool final)
     {
