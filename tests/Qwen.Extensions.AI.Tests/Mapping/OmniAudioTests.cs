@@ -209,6 +209,45 @@ public sealed class OmniAudioTests
         Assert.Contains("malformed", ex.Message);
     }
 
+    [Fact]
+    public async Task TheReadmeOmniExampleWorksAsWritten()
+    {
+        var handler = new FakeHttpHandler(
+            CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", AudioRefusal),
+            OmniStream(["AAECA", "wQFBgcICQ=="], "Hello."),
+            OmniStream(["AAEC"], "Again."));
+        using var client = Create(handler);
+
+        // As in README.md "Qwen-Omni audio", with the file's bytes inline.
+        var options = new ChatOptions
+        {
+            ModelId = "qwen3-omni-flash",
+            AdditionalProperties = new()
+            {
+                [QwenPropertyNames.Modalities] = new[] { "text", "audio" },
+                [QwenPropertyNames.Audio] = new Dictionary<string, object> { ["voice"] = "Cherry", ["format"] = "wav" },
+            },
+        };
+        List<ChatMessage> history = [new(ChatRole.User, [new TextContent("What is said here?"), new DataContent(new byte[] { 1, 2, 3 }, "audio/wav")])];
+        var response = await client.GetResponseAsync(history, options);
+        var audio = response.Messages[0].Contents.OfType<DataContent>().Single();
+        history.AddMessages(response);
+        history.Add(new(ChatRole.User, "Again, please."));
+        await client.GetResponseAsync(history, options);
+
+        Assert.Equal("Hello.", response.Text);
+        Assert.Equal(TenBytes, audio.Data.ToArray());
+        JsonAssert.Equal(
+            """
+            {"model":"qwen3-omni-flash","messages":[
+              {"role":"user","content":[{"type":"text","text":"What is said here?"},{"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,AQID","format":"wav"}}]},
+              {"role":"assistant","content":"Hello."},
+              {"role":"user","content":"Again, please."}],
+             "stream":true,"stream_options":{"include_usage":true},"modalities":["text","audio"],"audio":{"voice":"Cherry","format":"wav"}}
+            """,
+            handler.Requests[2].Json);
+    }
+
     private static DataContent Audio(string? transcript)
     {
         var audio = new DataContent(TenBytes, Pcm);
