@@ -72,7 +72,8 @@ public sealed class QwenChatClient : IChatClient
         }
         catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
         {
-            // QVQ, QwQ, Omni and open-source Qwen3 in thinking mode only stream: stream and aggregate, and remember the model.
+            // QVQ, QwQ, Omni and open-source Qwen3 (thinking mode, or without stream) only stream: stream and aggregate, and
+            // remember the model. The five refusals this recognises are QwenErrors.StreamOnlyRejections.
             _streamOnlyModels[model] = true;
         }
 
@@ -111,15 +112,7 @@ public sealed class QwenChatClient : IChatClient
     private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, CancellationToken cancellationToken)
     {
         var body = BuildBody(history, options, model, stream: true);
-        var response = await StreamAsync(body, IncludeReasoning(options), cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
-
-        // Aggregation puts update properties on the message; a non-streaming caller looks for the request id on the response.
-        if (response.Messages is [{ AdditionalProperties: { } properties }, ..] && properties.TryGetValue(QwenPropertyNames.RequestId, out var requestId))
-        {
-            (response.AdditionalProperties ??= new())[QwenPropertyNames.RequestId] = requestId;
-        }
-
-        return response;
+        return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     // Sends when enumeration starts; the answer (its connection) and the pooled body are released when it ends or is abandoned.

@@ -33,9 +33,10 @@ public sealed class QwenClientOptions
     /// retries off, for example when the <see cref="HttpClient"/> already has a resilience handler.
     /// </summary>
     /// <remarks>
-    /// Retried: 408, 429 (except quota and arrearage codes such as <c>insufficient_quota</c> and <c>Arrearage</c>), 500, 502, 503,
-    /// 504, and connection failures before any response. Never retried: other statuses (400, 401, 403, 404, ...), timeouts, and
-    /// anything after the service has answered 200 (so a stream that has started is never repeated).
+    /// Retried: 408, 429 (rate limits, including <c>insufficient_quota</c>, DashScope's tokens-per-minute throttle), 500, 502, 503,
+    /// 504, and connection failures before any response. Never retried: other statuses (400, 401, 403, 404, ...), account states
+    /// whatever their status (<c>Arrearage</c>, <c>AllocationQuota.FreeTierOnly</c>, overdue bills, <c>QuotaExhausted</c>, ...),
+    /// timeouts, and anything after the service has answered 200 (so a stream that has started is never repeated).
     /// </remarks>
     public int MaxRetries { get; set; } = 2;
 

@@ -9,6 +9,9 @@ public sealed class StreamOnlyFallbackTests
 {
     public const string StreamOnlyMessage = "This model only support stream mode, please enable the stream parameter to access the model. ";
     public const string ThinkingMessage = "parameter.enable_thinking must be set to false for non-streaming calls";
+    public const string ThinkingStreamOnlyMessage = "parameter.enable_thinking only support stream call";
+    public const string OmniAudioMessage = "'audio' output only support with stream=true";
+    public const string HttpCallMessage = "current user api does not support http call";
 
     public static CannedResponse StreamOnlyRejection(string message = StreamOnlyMessage) =>
         CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", message);
@@ -18,6 +21,9 @@ public sealed class StreamOnlyFallbackTests
     [Theory]
     [InlineData(StreamOnlyMessage)]
     [InlineData(ThinkingMessage)]
+    [InlineData(ThinkingStreamOnlyMessage)]
+    [InlineData(OmniAudioMessage)]
+    [InlineData(HttpCallMessage)]
     public async Task ARejectedNonStreamingCallIsReissuedStreamingAndAggregated(string message)
     {
         var handler = new FakeHttpHandler(StreamOnlyRejection(message), CannedResponse.SseFixture("Streams/reasoning-and-text.sse"));
@@ -94,5 +100,27 @@ public sealed class StreamOnlyFallbackTests
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
         Assert.Equal("limit_requests", ex.ErrorCode);
         Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task LogprobsOfEveryChunkAreOnTheResponseInTheNonStreamingShape()
+    {
+        const string Tail = "\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1,\"model\":\"qwq-plus\",\"id\":\"chatcmpl-lp\"}";
+        var sse =
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null,\"index\":0,\"logprobs\":{\"content\":[{\"token\":\"Hel\",\"bytes\":[72,101,108],\"logprob\":-0.1,\"top_logprobs\":[]}]}}]," + Tail + "\n\n" +
+            "data: {\"choices\":[{\"delta\":{\"content\":\"lo 北京\"},\"finish_reason\":null,\"index\":0,\"logprobs\":{\"content\":[{\"token\":\"lo\",\"bytes\":[108,111],\"logprob\":-0.2,\"top_logprobs\":[]},{\"token\":\" 北京\",\"bytes\":null,\"logprob\":-0.3,\"top_logprobs\":[]}]}}]," + Tail + "\n\n" +
+            "data: {\"choices\":[{\"delta\":{\"content\":\"\"},\"finish_reason\":\"stop\",\"index\":0,\"logprobs\":null}]," + Tail + "\n\n" +
+            "data: [DONE]\n\n";
+        var handler = new FakeHttpHandler(StreamOnlyRejection(), CannedResponse.Sse(sse));
+        using var client = Create(handler);
+
+        var response = await client.GetResponseAsync(Hi(), new ChatOptions { ModelId = "qwq-plus", AdditionalProperties = new() { ["logprobs"] = true } });
+
+        Assert.Equal("Hello 北京", response.Text);
+        var logprobs = Assert.IsType<System.Text.Json.JsonElement>(response.AdditionalProperties?["logprobs"]);
+        JsonAssert.Equal(
+            """{"content":[{"token":"Hel","bytes":[72,101,108],"logprob":-0.1,"top_logprobs":[]},{"token":"lo","bytes":[108,111],"logprob":-0.2,"top_logprobs":[]},{"token":" 北京","bytes":null,"logprob":-0.3,"top_logprobs":[]}]}""",
+            logprobs);
+        Assert.False(response.Messages[0].AdditionalProperties?.ContainsKey("logprobs") ?? false);
     }
 }

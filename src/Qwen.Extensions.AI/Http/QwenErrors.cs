@@ -148,17 +148,37 @@ internal static class QwenErrors
         ex is JsonException or FormatException or ArgumentException or OverflowException
         || (ex is InvalidOperationException && ex is not ObjectDisposedException);
 
-    /// <summary>Whether the service refused a non-streaming call because the model (or its thinking mode) only streams.</summary>
+    /// <summary>
+    /// The service's documented refusals of a non-streaming call by a model (or mode) that only streams, matched as substrings of
+    /// the message (the first one really ends with a space and says "support"): a stream-only model (QVQ, QwQ), thinking mode of
+    /// open-source Qwen3 (two wordings), Qwen-Omni audio output, and open-source models without <c>stream</c>.
+    /// </summary>
+    internal static readonly string[] StreamOnlyRejections =
+    [
+        "This model only support stream mode, please enable the stream parameter to access the model.",
+        "parameter.enable_thinking must be set to false for non-streaming calls",
+        "parameter.enable_thinking only support stream call",
+        "'audio' output only support with stream=true",
+        "current user api does not support http call",
+    ];
+
+    /// <summary>Whether the service refused a non-streaming call because the model (or its mode) only streams: one of <see cref="StreamOnlyRejections"/> with a 4xx status.</summary>
     public static bool IsStreamOnlyRejection(QwenApiException ex)
     {
-        if (ex.StatusCode != HttpStatusCode.BadRequest || ex.ServiceMessage is not { } message)
+        if (ex.StatusCode is not { } status || (int)status is < 400 or > 499 || ex.ServiceMessage is not { } message)
         {
             return false;
         }
 
-        return message.Contains("only support stream", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("non-streaming calls", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("must be set to false for non-stream", StringComparison.OrdinalIgnoreCase);
+        foreach (var rejection in StreamOnlyRejections)
+        {
+            if (message.Contains(rejection, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Redact(string message, string? apiKey) =>

@@ -15,6 +15,13 @@ internal static class RetryPolicy
     /// <summary>The longest <c>retry-after-ms</c>/<c>Retry-After</c> hint that is waited out; a longer one surfaces the error.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
 
+    /// <summary>Error codes (or types) of account states: billing, free-tier-only mode, a spent plan quota.</summary>
+    private static readonly string[] AccountStateCodes =
+        ["Arrearage", "AllocationQuota.FreeTierOnly", "PrepaidBillOverdue", "PostpaidBillOverdue", "CommodityNotPurchased", "QuotaExhausted"];
+
+    /// <summary>Message phrases of account states (DashScope reuses codes, so the message is checked too).</summary>
+    private static readonly string[] AccountStatePhrases = ["free tier", "free allocated quota", "arrear", "overdue", "quota has been exhausted"];
+
     /// <summary>The share of a backoff that jitter may take off, so clients that failed together do not retry together.</summary>
     private const double Jitter = 0.25;
 
@@ -42,7 +49,10 @@ internal static class RetryPolicy
         return true;
     }
 
-    /// <summary>Whether the failure is transient: one of the retried statuses, or a connection failure before any response.</summary>
+    /// <summary>
+    /// Whether the failure is transient: one of the retried statuses, or a connection failure before any response. An account state
+    /// (<see cref="IsAccountState"/>) is never retried, whatever its status.
+    /// </summary>
     public static bool IsRetryable(QwenApiException error)
     {
         if (error.StatusCode is not { } status)
@@ -50,40 +60,35 @@ internal static class RetryPolicy
             return error.IsConnectionFailure && (error.InnerException is not HttpRequestException connection || IsTransient(connection));
         }
 
+        if (IsAccountState(error.ErrorCode, error.ErrorType, error.ServiceMessage))
+        {
+            return false;
+        }
+
         return status switch
         {
-            HttpStatusCode.RequestTimeout => true,
-            HttpStatusCode.TooManyRequests => !IsQuotaExhausted(error.ErrorCode, error.ServiceMessage),
+            // Includes 429 insufficient_quota / Throttling.AllocationQuota: DashScope's tokens-per-minute throttle, which clears
+            // within about a minute (dashscope-more.md section 8), so it takes the normal backoff like any other throttle.
+            HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests => true,
             HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => true,
             _ => false,
         };
     }
 
     /// <summary>
-    /// A 429 that waiting will not fix: <c>insufficient_quota</c>, <c>Arrearage</c>, free-tier-only or other quota codes (but not
-    /// <c>Throttling.*</c> rate quotas such as <c>Throttling.RateQuota</c>), or the "exceeded your current quota" message.
+    /// A failure that waiting will not fix, because it is the account's state rather than its rate: <c>Arrearage</c>,
+    /// <c>AllocationQuota.FreeTierOnly</c>, <c>PrepaidBillOverdue</c>, <c>PostpaidBillOverdue</c>, <c>CommodityNotPurchased</c>,
+    /// <c>QuotaExhausted</c> in the error <c>code</c> or <c>type</c>, or a message naming the free tier, arrears, an overdue bill or
+    /// an exhausted quota. <c>insufficient_quota</c> and <c>Throttling.*</c> are rate throttles, not account states.
     /// </summary>
-    public static bool IsQuotaExhausted(string? code, string? message)
-    {
-        if (!string.IsNullOrEmpty(code))
-        {
-            if (code.Equals("insufficient_quota", StringComparison.OrdinalIgnoreCase)
-                || code.Equals("Arrearage", StringComparison.OrdinalIgnoreCase)
-                || code.Contains("FreeTierOnly", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
+    public static bool IsAccountState(string? code, string? type, string? message) =>
+        IsAccountStateCode(code) || IsAccountStateCode(type) || (message is not null && NamesAccountState(message));
 
-            if (code.Contains("quota", StringComparison.OrdinalIgnoreCase) && !code.StartsWith("Throttling", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
+    private static bool IsAccountStateCode(string? code) =>
+        !string.IsNullOrEmpty(code) && Array.Exists(AccountStateCodes, c => code.Equals(c, StringComparison.OrdinalIgnoreCase));
 
-        return message is not null
-            && (message.Contains("exceeded your current quota", StringComparison.OrdinalIgnoreCase)
-                || message.Contains("overdue payment", StringComparison.OrdinalIgnoreCase));
-    }
+    private static bool NamesAccountState(string message) =>
+        Array.Exists(AccountStatePhrases, p => message.Contains(p, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Exponential backoff for the <paramref name="retry"/>-th retry (1-based), capped, less up to 25 % jitter.</summary>
     /// <param name="retry">1 for the first retry.</param>

@@ -61,7 +61,7 @@ internal static class ChatRequestWriter
         var extras = MergeExtras(options, client);
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Model.EncodedName, model);
-        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name));
+        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name), audioInput: AudioMapper.IsOmniModel(model));
         if (stream)
         {
             if (ExtraParameters.GetInteger(extras, Wire.ChatParameters.N.Name) > 1)

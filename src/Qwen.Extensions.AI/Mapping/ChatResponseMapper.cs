@@ -4,7 +4,7 @@ using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
-/// <summary>A non-streaming <c>chat.completion</c> frame → <see cref="ChatResponse"/> (one message per choice).</summary>
+/// <summary>A non-streaming <c>chat.completion</c> frame → <see cref="ChatResponse"/> (one message per choice, each with its own message id).</summary>
 internal static class ChatResponseMapper
 {
     public static ChatResponse ToChatResponse(ChatCompletionFrame frame, string? requestId, bool includeReasoning, System.Net.HttpStatusCode status)
@@ -24,7 +24,7 @@ internal static class ChatResponseMapper
             var contents = ChoiceMapper.ToContents(choice, includeReasoning, new List<AIContent>(1 + choice.ToolCalls.Count))!;
             ChoiceMapper.AddToolCalls(contents, choice);
 
-            messages.Add(new ChatMessage(ChatRole.Assistant, contents) { MessageId = frame.Id, CreatedAt = createdAt });
+            messages.Add(new ChatMessage(ChatRole.Assistant, contents) { MessageId = ChoiceMapper.MessageId(frame.Id, i), CreatedAt = createdAt });
             if (choice.Logprobs is { } logprobs)
             {
                 (properties ??= new())[frame.ChoiceCount == 1 ? ChoiceMapper.LogprobsKey : $"{ChoiceMapper.LogprobsKey}[{i}]"] = logprobs;

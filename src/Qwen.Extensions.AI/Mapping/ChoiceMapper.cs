@@ -14,8 +14,12 @@ internal static class ChoiceMapper
     public const string LogprobsKey = ResponseFields.Logprobs;
 
     /// <summary>Adds the choice's reasoning, text and audio to <paramref name="contents"/>, creating the list when the first item needs it.</summary>
+    /// <param name="choice">The parsed choice.</param>
+    /// <param name="includeReasoning">Whether reasoning is surfaced.</param>
+    /// <param name="contents">The list to add to, or null to create one when needed.</param>
+    /// <param name="audio">The stream's audio state (base64 carried between deltas), or null for a complete message.</param>
     /// <returns>The list, or <see langword="null"/> when it was null and the choice carried none of these.</returns>
-    public static List<AIContent>? ToContents(ChoiceFrame choice, bool includeReasoning, List<AIContent>? contents)
+    public static List<AIContent>? ToContents(ChoiceFrame choice, bool includeReasoning, List<AIContent>? contents, AudioMapper? audio = null)
     {
         if (includeReasoning && !string.IsNullOrEmpty(choice.ReasoningContent))
         {
@@ -29,11 +33,32 @@ internal static class ChoiceMapper
 
         if (choice.AudioData is not null || choice.AudioTranscript is not null)
         {
-            AudioMapper.Add(contents ??= new List<AIContent>(1), choice);
+            var created = contents is null;
+            contents ??= new List<AIContent>(1);
+            if (audio is null)
+            {
+                AudioMapper.AddComplete(contents, choice);
+            }
+            else
+            {
+                audio.Add(contents, choice);
+            }
+
+            if (created && contents.Count == 0)
+            {
+                contents = null; // a piece too short to decode alone, with no transcript
+            }
         }
 
         return contents;
     }
+
+    /// <summary>
+    /// The message id of the choice at <paramref name="index"/>: the completion id for the first choice, and the id with
+    /// <c>-{index}</c> appended for the others, so the choices of <c>n</c> &gt; 1 are distinct messages.
+    /// </summary>
+    public static string? MessageId(string? completionId, int index) =>
+        index == 0 ? completionId : string.Concat(completionId, "-", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Adds the choice's tool calls, each complete (the non-streaming shape), as <see cref="FunctionCallContent"/>s.</summary>
     public static void AddToolCalls(List<AIContent> contents, ChoiceFrame choice)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -10,7 +11,13 @@ internal static class MessageWriter
     /// <summary>The service caps one data URI at this many bytes.</summary>
     internal const int MaxDataUriLength = 10_485_760;
 
-    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking)
+    /// <summary>Writes the <c>messages</c> array.</summary>
+    /// <param name="writer">The request body.</param>
+    /// <param name="messages">The history.</param>
+    /// <param name="instructions"><see cref="ChatOptions.Instructions"/>.</param>
+    /// <param name="preserveThinking">Whether every assistant turn's reasoning is echoed.</param>
+    /// <param name="audioInput">Whether the model takes audio in user messages (Qwen-Omni): <c>audio/*</c> becomes an <c>input_audio</c> part.</param>
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking, bool audioInput = false)
     {
         // Reasoning is echoed for assistant turns after the last user message (the current tool loop), or for all of them
         // when preserve_thinking is on: newer models corrupt their output in tool loops when it is not sent back.
@@ -40,7 +47,7 @@ internal static class MessageWriter
             }
             else if (role == ChatRole.User)
             {
-                WriteUser(writer, message, i);
+                WriteUser(writer, message, i, audioInput);
             }
             else if (role == ChatRole.Assistant)
             {
@@ -142,7 +149,7 @@ internal static class MessageWriter
         return CollectText(message);
     }
 
-    private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index)
+    private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index, bool audioInput)
     {
         var contents = message.Contents;
         var hasMedia = false;
@@ -192,10 +199,10 @@ internal static class MessageWriter
                     writer.WriteEndObject();
                     break;
                 case DataContent data:
-                    WriteMedia(writer, ConcreteMediaType(data, index), data, null, index);
+                    WriteMedia(writer, ConcreteMediaType(data, index), data, null, index, audioInput);
                     break;
                 case UriContent uri:
-                    WriteMedia(writer, uri.MediaType, null, uri.Uri, index);
+                    WriteMedia(writer, uri.MediaType, null, uri.Uri, index, audioInput);
                     break;
                 case QwenVideoFramesContent video:
                     writer.WriteStartObject();
@@ -217,9 +224,15 @@ internal static class MessageWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index)
+    private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, bool audioInput)
     {
         JsonEncodedText partType;
+        if (audioInput && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteInputAudio(writer, mediaType, data, uri, index);
+            return;
+        }
+
         if (mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase))
         {
             partType = Wire.ChatParameters.Values.ImageUrlType;
@@ -232,22 +245,14 @@ internal static class MessageWriter
         {
             throw new NotSupportedException(
                 $"messages[{index}] has a {(data is null ? nameof(UriContent) : nameof(DataContent))} of media type '{mediaType}'. " +
-                "Qwen compatible mode accepts images (image/*) and videos (video/*) in user messages; other media (PDF, audio, documents) is not supported.");
+                "Qwen compatible mode accepts images (image/*) and videos (video/*) in user messages, and audio (audio/*) for Qwen-Omni models " +
+                "(qwen-omni*, qwen3-omni*, qwen3.5-omni*); other media (PDF, documents, audio for other models) is not supported.");
         }
 
         string url;
         if (data is not null)
         {
-            // base64 grows 4/3; check before building the URI so a 20 MB image fails fast.
-            var length = "data:".Length + mediaType.Length + ";base64,".Length + ((data.Data.Length + 2) / 3 * 4);
-            if (length > MaxDataUriLength)
-            {
-                throw new ArgumentException(
-                    $"messages[{index}] has a {mediaType} DataContent of {data.Data.Length:N0} bytes; as a data URI that is {length:N0} bytes, " +
-                    $"over the service's limit of {MaxDataUriLength:N0} bytes per data URI. Pass a smaller image or a UriContent with its URL.",
-                    "messages");
-            }
-
+            CheckDataUriLength(mediaType, data, index);
             writer.WriteStartObject();
             writer.WriteString(Wire.ChatParameters.Fields.Type, partType);
             writer.WriteStartObject(partType);
@@ -268,6 +273,97 @@ internal static class MessageWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>base64 grows 4/3; checked before building the URI so a 20 MB file fails fast.</summary>
+    private static void CheckDataUriLength(string mediaType, DataContent data, int index)
+    {
+        var length = "data:".Length + mediaType.Length + ";base64,".Length + ((data.Data.Length + 2) / 3 * 4);
+        if (length > MaxDataUriLength)
+        {
+            throw new ArgumentException(
+                $"messages[{index}] has a {mediaType} DataContent of {data.Data.Length:N0} bytes; as a data URI that is {length:N0} bytes, " +
+                $"over the service's limit of {MaxDataUriLength:N0} bytes per data URI. Pass a smaller file or a UriContent with its URL.",
+                "messages");
+        }
+    }
+
+    /// <summary>
+    /// Qwen-Omni audio input (dashscope-more.md 5.2): <c>{"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,...","format":"wav"}}</c>,
+    /// the format from the media type (a URL without a concrete type goes without <c>format</c>, which the service allows for URLs).
+    /// </summary>
+    private static void WriteInputAudio(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index)
+    {
+        var format = AudioFormat(mediaType);
+        if (data is not null)
+        {
+            if (format is null)
+            {
+                throw new ArgumentException(
+                    $"messages[{index}] has audio of media type '{mediaType}'; the service needs the audio format. " +
+                    "Give the DataContent a concrete media type such as 'audio/wav' or 'audio/mpeg'.",
+                    "messages");
+            }
+
+            CheckDataUriLength(mediaType, data, index);
+        }
+        else if (!uri!.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString(ChatParameters.ContentParts.Type, ChatParameters.ContentParts.InputAudio);
+        writer.WriteStartObject(ChatParameters.ContentParts.InputAudio);
+        writer.WritePropertyName(ChatParameters.ContentParts.Data);
+        if (data is not null)
+        {
+            WriteDataUri(writer, mediaType, data);
+        }
+        else
+        {
+            writer.WriteStringValue(uri!.AbsoluteUri);
+        }
+
+        if (format is not null)
+        {
+            writer.WriteString(ChatParameters.ContentParts.Format, format);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The <c>format</c> of an audio media type: its subtype without parameters or an <c>x-</c> prefix (<c>audio/mpeg</c> → <c>mp3</c>, <c>audio/wave</c> → <c>wav</c>); null for <c>audio/*</c>.</summary>
+    internal static string? AudioFormat(string mediaType)
+    {
+        var subtype = mediaType.AsSpan("audio/".Length);
+        var parameters = subtype.IndexOf(';');
+        if (parameters >= 0)
+        {
+            subtype = subtype[..parameters];
+        }
+
+        subtype = subtype.Trim();
+        if (subtype.StartsWith("x-", StringComparison.OrdinalIgnoreCase))
+        {
+            subtype = subtype[2..];
+        }
+
+        if (subtype.IsEmpty || subtype.Contains('*'))
+        {
+            return null;
+        }
+
+        var format = subtype.ToString().ToLowerInvariant();
+        return format switch
+        {
+            "mpeg" or "mpeg3" or "mp3" => "mp3",
+            "wave" or "wav" or "vnd.wave" => "wav",
+            "3gpp" => "3gpp",
+            "mp4" or "m4a" => "m4a",
+            _ => format,
+        };
+    }
+
     /// <summary>
     /// The media type to send for <paramref name="data"/>: its own when concrete; for <c>image/*</c>, <c>*/*</c> or
     /// <c>application/octet-stream</c> the type sniffed from the bytes (PNG, JPEG, GIF, WebP, BMP, TIFF), else a clear refusal.
@@ -275,8 +371,9 @@ internal static class MessageWriter
     private static string ConcreteMediaType(DataContent data, int index)
     {
         var declared = data.MediaType;
-        if (!ImageTypeSniffer.IsNonConcrete(declared))
+        if (!ImageTypeSniffer.IsNonConcrete(declared) || declared.StartsWith("audio/", StringComparison.OrdinalIgnoreCase))
         {
+            // Audio has its own rules (Omni input_audio needs a concrete format; other models refuse audio).
             return declared;
         }
 
@@ -374,6 +471,11 @@ internal static class MessageWriter
                 case FunctionCallContent:
                     hasCalls = true;
                     break;
+                case DataContent audio when audio.MediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase):
+                    // A Qwen-Omni answer fed back as history: assistant messages carry text only (dashscope-more.md 5.5), so its
+                    // transcript is sent as the text and the audio bytes are dropped; without a transcript it is dropped silently.
+                    hasText |= !string.IsNullOrEmpty(Transcript(audio));
+                    break;
                 case FunctionResultContent or UsageContent:
                     break;
                 default:
@@ -388,7 +490,7 @@ internal static class MessageWriter
 
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.Assistant);
-        writer.WriteString(Wire.ChatParameters.Fields.Content, hasText ? CollectText(message) : string.Empty);
+        writer.WriteString(Wire.ChatParameters.Fields.Content, hasText ? CollectAssistantText(message) : string.Empty);
         if (firstReasoning is not null)
         {
             writer.WriteString(Wire.ChatParameters.Fields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
@@ -503,6 +605,58 @@ internal static class MessageWriter
 
         return sb?.ToString() ?? first;
     }
+
+    /// <summary>
+    /// An assistant message's text: its text parts, and the transcript of each audio part in its place, except a transcript the
+    /// text parts already hold (an Omni answer carries its spoken text both ways), so it is never sent twice.
+    /// </summary>
+    private static string CollectAssistantText(ChatMessage message)
+    {
+        var text = CollectText(message);
+        StringBuilder? sb = null;
+        foreach (var content in message.Contents)
+        {
+            if (content is TextContent part)
+            {
+                sb?.Append(part.Text);
+            }
+            else if (content is DataContent audio && Transcript(audio) is { Length: > 0 } transcript
+                && (text is null || !text.Contains(transcript, StringComparison.Ordinal)))
+            {
+                sb ??= new StringBuilder(PrecedingText(message, audio));
+                sb.Append(transcript);
+            }
+        }
+
+        return sb?.ToString() ?? text ?? string.Empty;
+    }
+
+    /// <summary>The text parts before <paramref name="stop"/>, joined.</summary>
+    private static string PrecedingText(ChatMessage message, AIContent stop)
+    {
+        var sb = new StringBuilder();
+        foreach (var content in message.Contents)
+        {
+            if (ReferenceEquals(content, stop))
+            {
+                break;
+            }
+
+            if (content is TextContent text)
+            {
+                sb.Append(text.Text);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The transcript the connector put on an Omni audio answer (<c>AdditionalProperties["transcript"]</c>), if any.</summary>
+    private static string? Transcript(DataContent audio) =>
+        audio.MediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase)
+        && audio.AdditionalProperties?.TryGetValue(Wire.ResponseFields.Transcript, out var value) == true
+            ? value as string
+            : null;
 
     private static HashSet<string>? CollectResultCallIds(IList<ChatMessage> messages)
     {

@@ -22,6 +22,7 @@ internal sealed class StreamingResponseReader
     private string? _requestId;
     private ToolCallAccumulator? _toolCalls;
     private UsageFrame? _usage;
+    private AudioMapper? _audio;
     private bool _requestIdSent;
     private long? _createdSeconds;
     private DateTimeOffset? _createdAt;
@@ -59,9 +60,20 @@ internal sealed class StreamingResponseReader
 
     internal QwenApiException StreamEndedEarly() => QwenErrors.StreamEndedBeforeDone(Status, _requestId);
 
-    /// <summary>After the events: pending tool calls, then usage (once); false when nothing is left.</summary>
+    /// <summary>After the events: pending tool calls, leftover audio, then usage (once); false when nothing is left.</summary>
     internal ChatResponseUpdate? NextTrailingUpdate()
     {
+        if (_audio is { } audio)
+        {
+            _audio = null;
+            var decoded = new List<AIContent>(1);
+            audio.Flush(decoded);
+            if (decoded.Count > 0)
+            {
+                return NewUpdate(decoded, null);
+            }
+        }
+
         if (_toolCalls is { HasPending: true })
         {
             var contents = new List<AIContent>();
@@ -123,7 +135,12 @@ internal sealed class StreamingResponseReader
         }
 
         var choice = frame.GetChoice(0);
-        var contents = ChoiceMapper.ToContents(choice, _includeReasoning, null);
+        if (choice.AudioData is not null)
+        {
+            _audio ??= new AudioMapper();
+        }
+
+        var contents = ChoiceMapper.ToContents(choice, _includeReasoning, null, _audio);
 
         var toolCalls = choice.ToolCalls;
         if (toolCalls.Count > 0)
@@ -153,6 +170,12 @@ internal sealed class StreamingResponseReader
         }
 
         var update = NewUpdate(contents ?? [], finishReason);
+        if (choice.Index != 0)
+        {
+            // Each choice of n > 1 is its own message, so aggregation and caching never merge them (as on the non-streaming path).
+            update.MessageId = ChoiceMapper.MessageId(_frame.Id, choice.Index);
+        }
+
         if (choice.Logprobs is { } logprobs)
         {
             // As on the non-streaming path; MEAI's aggregation carries update properties over to the message.

@@ -115,7 +115,7 @@ internal static class ChatParameters
         public static readonly JsonEncodedText Text = JsonEncodedText.Encode(ResponseFields.Text);
 
         // Content parts, tools[], tool_choice and response_format.
-        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+        public static readonly JsonEncodedText Type = JsonEncodedText.Encode(ContentParts.Type);
         public static readonly JsonEncodedText ImageUrl = JsonEncodedText.Encode(Values.ImageUrl);
         public static readonly JsonEncodedText VideoUrl = JsonEncodedText.Encode(Values.VideoUrl);
         public static readonly JsonEncodedText Url = JsonEncodedText.Encode("url");
@@ -157,5 +157,21 @@ internal static class ChatParameters
         public static readonly JsonEncodedText None = JsonEncodedText.Encode("none");
         public static readonly JsonEncodedText Auto = JsonEncodedText.Encode("auto");
         public static readonly JsonEncodedText Required = JsonEncodedText.Encode("required");
+    }
+
+    /// <summary>The names inside a <c>messages[].content</c> part array (user messages with media).</summary>
+    public static class ContentParts
+    {
+        public const string Type = "type";
+        public const string Text = ResponseFields.Text;
+
+        /// <summary>Qwen-Omni audio input: <c>{"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,...","format":"wav"}}</c> (dashscope-more.md 5.2).</summary>
+        public const string InputAudio = "input_audio";
+
+        /// <summary>The audio of an <see cref="InputAudio"/> part: a data URI or a URL.</summary>
+        public const string Data = "data";
+
+        /// <summary>The audio format of an <see cref="InputAudio"/> part (<c>wav</c>, <c>mp3</c>, ...): optional for URLs.</summary>
+        public const string Format = "format";
     }
 }

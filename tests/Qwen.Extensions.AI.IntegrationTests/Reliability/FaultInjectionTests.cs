@@ -28,15 +28,29 @@ public sealed class FaultInjectionTests : FaultTestBase
     }
 
     [Fact]
-    public async Task InsufficientQuota429IsNotRetried()
+    public async Task InsufficientQuota429IsATokenThrottleRetriedThenSucceeds()
     {
-        Emulator.Enqueue(EmulatorReply.Fail(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota"), EmulatorReply.Default());
+        // DashScope's tokens-per-minute throttle (dashscope-more.md section 8): retried with the normal backoff, not a fixed minute.
+        Emulator.Enqueue(EmulatorReply.Fail(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing details. For details, see: https://help.aliyun.com/zh/model-studio/error-code#token-limit", "insufficient_quota"), EmulatorReply.Default());
+        var client = CreateClient();
+
+        var response = await Bounded(client.GetResponseAsync(Prompt));
+
+        Assert.Equal(ExpectedText, response.Text);
+        Assert.Equal([429, 200], Emulator.Requests.Select(r => r.StatusCode));
+        await AssertNoLeakAsync(client);
+    }
+
+    [Fact]
+    public async Task OverdueBill429IsNotRetried()
+    {
+        Emulator.Enqueue(EmulatorReply.Fail(429, "PrepaidBillOverdue", "The prepaid bill is overdue.", "PrepaidBillOverdue"), EmulatorReply.Default());
         var client = CreateClient();
 
         var ex = await ThrowsBounded<QwenApiException>(() => client.GetResponseAsync(Prompt));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
-        Assert.Equal("insufficient_quota", ex.ErrorCode);
+        Assert.Equal("PrepaidBillOverdue", ex.ErrorCode);
         Assert.Equal(Emulator.Requests[0].RequestId, ex.RequestId);
         Assert.Single(Emulator.Requests);
         await AssertNoLeakAsync(client);

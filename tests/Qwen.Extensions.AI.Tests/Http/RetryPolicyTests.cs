@@ -96,22 +96,51 @@ public sealed class RetryPolicyTests
         Assert.Equal(1, handler.RequestCount);
     }
 
+    /// <summary>DashScope's tokens-per-minute throttle (dashscope-more.md 8.3): it clears within a minute, so it takes the normal backoff.</summary>
     [Theory]
-    [InlineData("insufficient_quota", "You exceeded your current quota, please check your plan and billing details")]
-    [InlineData("Arrearage", "Access denied, please make sure your account is in good standing.")]
-    [InlineData("AllocationQuota.FreeTierOnly", "The free tier of the model has been exhausted.")]
-    [InlineData(null, "You exceeded your current quota, please check your plan and billing details")]
-    public async Task SpentQuota429IsNeverRetried(string? code, string message)
+    [InlineData("""{"error":{"code":"insufficient_quota","message":"You exceeded your current quota, please check your plan and billing details. For details, see: https://help.aliyun.com/zh/model-studio/error-code#token-limit","param":null,"type":"insufficient_quota"},"request_id":"57553be3-dea8-49f1-ba1e-7a820c152999"}""")]
+    [InlineData("""{"message":"Allocated quota exceeded, please increase your quota limit. For details, see: https://www.alibabacloud.com/help/en/model-studio/error-code#token-limit","type":"insufficient_quota","code":"insufficient_quota"}""")]
+    [InlineData("""{"code":"Throttling.AllocationQuota","message":"Allocated quota exceeded, please increase your quota limit.","request_id":"r"}""")]
+    public async Task InsufficientQuota429IsATokenThrottleRetriedWithTheNormalBackoff(string body)
     {
-        var body = "{\"error\":{\"message\":\"" + message + "\",\"type\":\"insufficient_quota\",\"code\":" + (code is null ? "null" : "\"" + code + "\"") + "}}";
-        var handler = new FakeHttpHandler().ThenStatus(HttpStatusCode.TooManyRequests, body).ThenCompletion();
-        using var client = TestClient.WithClock(handler, new RecordingTimeProvider());
+        var handler = new FakeHttpHandler().ThenStatus(HttpStatusCode.TooManyRequests, body).ThenCompletion("ok");
+        var clock = new RecordingTimeProvider();
+        using var client = TestClient.WithClock(handler, clock);
+
+        var response = await client.GetResponseAsync(TestClient.Hello);
+
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(2, handler.RequestCount);
+        var delay = Assert.Single(clock.Delays);
+        Assert.InRange(delay, FirstBackoffMin, FirstBackoffMax); // the normal backoff, no fixed 60-s wait
+    }
+
+    /// <summary>Account states are never retried, whatever the status; the code, the type and the message are all checked.</summary>
+    [Theory]
+    [InlineData(429, "Arrearage", "Arrearage", "Access denied, please make sure your account is in good standing.")]
+    [InlineData(400, "Arrearage", "Arrearage", "Access denied, please make sure your account is in good standing.")]
+    [InlineData(403, "AllocationQuota.FreeTierOnly", "AllocationQuota.FreeTierOnly", "The free tier of the model has been exhausted.")]
+    [InlineData(429, "AllocationQuota.FreeTierOnly", "AllocationQuota.FreeTierOnly", "The free tier of the model has been exhausted.")]
+    [InlineData(429, "PrepaidBillOverdue", "PrepaidBillOverdue", "The prepaid bill is overdue.")]
+    [InlineData(429, "PostpaidBillOverdue", "PostpaidBillOverdue", "The postpaid bill is overdue.")]
+    [InlineData(429, "CommodityNotPurchased", "CommodityNotPurchased", "Commodity has not purchased yet.")]
+    [InlineData(429, "QuotaExhausted", "QuotaExhausted", "Your token-plan 1-week quota has been exhausted. The quota will reset at 09-19 07:14:00 UTC.")]
+    [InlineData(429, "insufficient_quota", "Arrearage", "Access denied.")] // the type names the state
+    [InlineData(429, "Throttling.AllocationQuota", "insufficient_quota", "Free allocated quota exceeded, the free tier is used up.")] // the message does
+    [InlineData(503, null, "insufficient_quota", "Your account is in arrears.")]
+    public async Task AccountStatesAreNeverRetriedWhateverTheStatus(int status, string? code, string type, string message)
+    {
+        var body = "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"code\":" + (code is null ? "null" : "\"" + code + "\"") + "}}";
+        var handler = new FakeHttpHandler().ThenStatus((HttpStatusCode)status, body).ThenCompletion();
+        var clock = new RecordingTimeProvider();
+        using var client = TestClient.WithClock(handler, clock);
 
         var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetResponseAsync(TestClient.Hello));
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
+        Assert.Equal((HttpStatusCode)status, ex.StatusCode);
         Assert.Equal(code, ex.ErrorCode);
         Assert.Equal(1, handler.RequestCount);
+        Assert.Empty(clock.Delays);
     }
 
     [Theory]

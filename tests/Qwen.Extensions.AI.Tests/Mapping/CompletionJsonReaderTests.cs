@@ -60,13 +60,42 @@ public sealed class CompletionJsonReaderTests
     [Fact]
     public async Task OmniAudioOutputBecomesDataContentWithItsTranscript()
     {
+        // "RIFF$\0\0\0WAVEfmt ": a WAV header, so audio/wav (headerless PCM would be audio/L16); the transcript is also the text.
         var response = await RespondAsync(CannedResponse.Json(
-            """{"choices":[{"message":{"role":"assistant","content":null,"audio":{"data":"UklGRg==","transcript":"Hello","id":"audio_1","expires_at":1}},"finish_reason":"stop","index":0}],"object":"chat.completion","created":1,"model":"qwen-omni-turbo","id":"chatcmpl-omni"}"""));
+            """{"choices":[{"message":{"role":"assistant","content":null,"audio":{"data":"UklGRiQAAABXQVZFZm10IA==","transcript":"Hello","id":"audio_1","expires_at":1}},"finish_reason":"stop","index":0}],"object":"chat.completion","created":1,"model":"qwen-omni-turbo","id":"chatcmpl-omni"}"""));
 
-        var audio = Assert.IsType<DataContent>(Assert.Single(response.Messages[0].Contents));
+        Assert.Equal("Hello", response.Text);
+        var audio = Assert.Single(response.Messages[0].Contents.OfType<DataContent>());
         Assert.Equal("audio/wav", audio.MediaType);
-        Assert.Equal("RIFF"u8.ToArray(), audio.Data.ToArray());
+        Assert.Equal("RIFF$\0\0\0WAVEfmt "u8.ToArray(), audio.Data.ToArray());
         Assert.Equal("Hello", audio.AdditionalProperties?["transcript"]);
+    }
+
+    [Fact]
+    public async Task SeveralChoicesHaveDistinctMessageIdsThatAggregationKeepsApart()
+    {
+        var response = await RespondAsync(
+            CannedResponse.Json("""{"choices":[{"message":{"role":"assistant","content":"One"},"finish_reason":"stop","index":0},{"message":{"role":"assistant","content":"Two"},"finish_reason":"stop","index":1},{"message":{"role":"assistant","content":"Three"},"finish_reason":"stop","index":2}],"object":"chat.completion","created":1,"model":"qwen-plus","id":"chatcmpl-n"}"""),
+            new ChatOptions { AdditionalProperties = new() { ["n"] = 3 } });
+
+        Assert.Equal(["chatcmpl-n", "chatcmpl-n-1", "chatcmpl-n-2"], response.Messages.Select(m => m.MessageId));
+
+        // What caching or replay middleware does: back to updates and aggregated again. The choices stay three messages.
+        var replayed = response.ToChatResponseUpdates().ToChatResponse();
+        Assert.Equal(["One", "Two", "Three"], replayed.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task AStreamedChoiceOtherThanTheFirstHasItsOwnMessageId()
+    {
+        const string Tail = "\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"qwen-plus\",\"id\":\"chatcmpl-s\"}";
+        var updates = await DrainAsync(Create(new FakeHttpHandler(CannedResponse.Sse(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"One\"},\"finish_reason\":\"stop\",\"index\":0}]," + Tail + "\n\n" +
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Two\"},\"finish_reason\":\"stop\",\"index\":1}]," + Tail + "\n\n" +
+            "data: [DONE]\n\n"))).GetStreamingResponseAsync(Hi()));
+
+        Assert.Equal(["chatcmpl-s", "chatcmpl-s-1"], updates.Select(u => u.MessageId));
+        Assert.Equal(["One", "Two"], updates.ToChatResponse().Messages.Select(m => m.Text));
     }
 
     [Fact]
