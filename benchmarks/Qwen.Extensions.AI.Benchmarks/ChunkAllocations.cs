@@ -8,7 +8,7 @@ public static class ChunkAllocations
     public static IReadOnlyList<string> Measure()
     {
         var lines = new List<string>();
-        foreach (var name in new[] { "Qwen", "OpenAIChatClient" })
+        foreach (var name in new[] { "Qwen", "Qwen, StreamingRawRepresentation on", "OpenAIChatClient" })
         {
             var small = Allocated(name, 300, out var total300);
             var large = Allocated(name, 600, out _);
@@ -20,8 +20,8 @@ public static class ChunkAllocations
 
     private static long Allocated(string name, int chunks, out long total)
     {
-        using var contenders = new Contenders(Payloads.TextStream(chunks));
-        var client = name == "Qwen" ? contenders.Qwen : contenders.OpenAI;
+        using var contenders = new Contenders(Payloads.TextStream(chunks), streamingRawRepresentation: name.Contains("Raw", StringComparison.Ordinal));
+        var client = name.StartsWith("Qwen", StringComparison.Ordinal) ? contenders.Qwen : contenders.OpenAI;
         Run(client);
         var before = GC.GetAllocatedBytesForCurrentThread();
         Run(client);

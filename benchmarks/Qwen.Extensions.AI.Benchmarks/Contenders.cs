@@ -15,12 +15,12 @@ public sealed class Contenders : IDisposable
 
     private readonly HttpClient _http;
 
-    public Contenders(CannedResponse response, bool drainRequest = false)
+    public Contenders(CannedResponse response, bool drainRequest = false, bool streamingRawRepresentation = false)
     {
         Handler = new CannedHandler(response, drainRequest);
         _http = new HttpClient(Handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
-        Qwen = new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = Payloads.Model }, _http);
+        Qwen = new QwenChatClient(new QwenClientOptions { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = Payloads.Model, StreamingRawRepresentation = streamingRawRepresentation }, _http);
 
         var openAI = new OpenAIClient(
             new ApiKeyCredential(ApiKey),

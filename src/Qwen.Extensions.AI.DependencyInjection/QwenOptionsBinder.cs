@@ -21,6 +21,7 @@ internal static class QwenOptionsBinder
         nameof(QwenClientOptions.ApiKey), nameof(QwenClientOptions.Endpoint), nameof(QwenClientOptions.DefaultModelId),
         nameof(QwenClientOptions.AllowInsecureHttp), nameof(QwenClientOptions.MaxRetries), nameof(QwenClientOptions.RetryBaseDelay),
         nameof(QwenClientOptions.RequestTimeout), nameof(QwenClientOptions.StreamingHeadersTimeout), nameof(QwenClientOptions.StreamingIdleTimeout),
+        nameof(QwenClientOptions.StreamingRawRepresentation),
     ];
 
     public static void Bind(IConfiguration section, QwenClientOptions options)
@@ -63,6 +64,9 @@ internal static class QwenOptionsBinder
                     break;
                 case "STREAMINGIDLETIMEOUT":
                     options.StreamingIdleTimeout = ToTimeSpan(child);
+                    break;
+                case "STREAMINGRAWREPRESENTATION":
+                    options.StreamingRawRepresentation = bool.TryParse(value, out var raw) ? raw : throw Invalid(child, "true or false", showValue: true);
                     break;
                 default:
                     throw new InvalidOperationException(

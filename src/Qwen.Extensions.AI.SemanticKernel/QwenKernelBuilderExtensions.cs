@@ -8,7 +8,7 @@ namespace Microsoft.SemanticKernel;
 public static class QwenKernelBuilderExtensions
 {
     /// <summary>
-    /// Adds Qwen as the kernel's chat completion service (<see cref="IChatCompletionService"/> and <see cref="IChatClient"/>), with
+    /// Adds Qwen as the kernel's chat completion service (an <see cref="IChatCompletionService"/> only, as SK's own connectors do), with
     /// Semantic Kernel's function invocation so <c>FunctionChoiceBehavior.Auto()</c> calls kernel functions and filters run.
     /// </summary>
     /// <param name="builder">The kernel builder.</param>

@@ -10,8 +10,9 @@ namespace Microsoft.SemanticKernel;
 public static class QwenServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers Qwen as both <see cref="IChatClient"/> and <see cref="IChatCompletionService"/> (keyed by <paramref name="serviceId"/>
-    /// when given), with Semantic Kernel's function invocation so <c>FunctionChoiceBehavior.Auto()</c> calls kernel functions
+    /// Registers Qwen as Semantic Kernel's <see cref="IChatCompletionService"/> (keyed by <paramref name="serviceId"/> when given), over
+    /// an <see cref="IChatClient"/> pipeline of its own that is not registered (an app's own <see cref="IChatClient"/> stays as it is), with
+    /// Semantic Kernel's function invocation so <c>FunctionChoiceBehavior.Auto()</c> calls kernel functions
     /// and auto-function-invocation filters run.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -43,7 +44,7 @@ public static class QwenServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers Qwen as both <see cref="IChatClient"/> and <see cref="IChatCompletionService"/>, configured by <paramref name="configure"/>;
+    /// Registers Qwen as Semantic Kernel's <see cref="IChatCompletionService"/> (no <see cref="IChatClient"/>), configured by <paramref name="configure"/>;
     /// see <see cref="AddQwenChatCompletion(IServiceCollection, string, string?, Uri?, string?, HttpClient?)"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -59,7 +60,10 @@ public static class QwenServiceCollectionExtensions
 
         // The DI package's plumbing: the named HttpClient GetHttpClientName(serviceId), so handlers added to it apply here too.
         QwenChatClientServiceCollectionExtensions.AddQwenHttpClient(services, serviceId);
-        services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
+        // Like SK's own connectors, only the IChatCompletionService is registered (keyed by serviceId; unkeyed without one):
+        // an unkeyed IChatClient here would replace the app's own (AddQwenChatClient, another provider). The pipeline lives in
+        // the service; register an IChatClient with AddQwenChatClient when the app wants one.
+        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) =>
         {
             var options = new QwenClientOptions();
             configure(options);
@@ -69,10 +73,8 @@ public static class QwenServiceCollectionExtensions
                     $"The Qwen chat completion service{(serviceId is null ? string.Empty : $" '{serviceId}'")} has no model: set QwenClientOptions.DefaultModelId (for example 'qwen-plus').");
             }
 
-            return QwenClientFactory.CreatePipeline(sp, options, httpClient, serviceId);
+            return new QwenChatCompletionService(QwenClientFactory.CreatePipeline(sp, options, httpClient, serviceId), sp);
         });
-        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, key) =>
-            new QwenChatCompletionService(sp.GetRequiredKeyedService<IChatClient>(key), sp));
         return services;
     }
 }

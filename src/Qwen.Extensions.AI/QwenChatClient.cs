@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -24,6 +25,8 @@ public sealed class QwenChatClient : IChatClient
     private readonly QwenHttpSender _sender;
     private readonly ChatClientMetadata _metadata;
     private readonly string? _defaultModelId;
+    private readonly bool _streamingRaw;
+    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task<ResponseEventStream>> _send;
     private readonly ConcurrentDictionary<string, bool> _streamOnlyModels = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class.</summary>
@@ -42,7 +45,9 @@ public sealed class QwenChatClient : IChatClient
         }
 
         _sender = new QwenHttpSender(options, apiKey, httpClient);
+        _send = _sender.SendStreamingAsync;
         _defaultModelId = options.DefaultModelId;
+        _streamingRaw = options.StreamingRawRepresentation;
         _metadata = new ChatClientMetadata(ProviderName, _sender.Endpoint, _defaultModelId);
     }
 
@@ -87,7 +92,9 @@ public sealed class QwenChatClient : IChatClient
         var history = AsList(messages);
         var model = ResolveModel(options);
         var body = BuildBody(history, options, model, stream: true);
-        return StreamAsync(body, IncludeReasoning(options), cancellationToken);
+
+        // Each enumeration sends a new request, as MEAI's clients do: the first with this body, later ones with a body built again.
+        return new StreamingResponse(body, () => BuildBody(history, options, model, stream: true), _send, IncludeReasoning(options), _streamingRaw, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -118,7 +125,7 @@ public sealed class QwenChatClient : IChatClient
     // Sends when enumeration starts; the answer (its connection) and the pooled body are released when it ends or is abandoned.
     // Exceptions the mappers raise from a malformed event (dates, base64, ...) surface as a malformed-payload QwenApiException.
     private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, CancellationToken cancellationToken) =>
-        StreamingResponseReader.SendAndReadAsync(ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, includeReasoning, cancellationToken);
+        new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _streamingRaw }, null, ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, cancellationToken);
 
     private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning)
     {
@@ -133,7 +140,18 @@ public sealed class QwenChatClient : IChatClient
         try
         {
             CompletionJsonReader.Read(bytes, frame);
-            return ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
+            var response = ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
+
+            // The whole body, for what has no MEAI member (system_fingerprint, cache_type, ...); a copy: the pooled body goes back.
+            var reader = new Utf8JsonReader(bytes);
+            var raw = JsonElement.ParseValue(ref reader);
+            response.RawRepresentation = raw;
+            foreach (var message in response.Messages)
+            {
+                message.RawRepresentation = raw;
+            }
+
+            return response;
         }
         catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {

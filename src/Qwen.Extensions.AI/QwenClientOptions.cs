@@ -66,6 +66,14 @@ public sealed class QwenClientOptions
     /// </summary>
     public TimeSpan StreamingIdleTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// Gets or sets a value indicating whether each streamed <see cref="Microsoft.Extensions.AI.ChatResponseUpdate"/> carries its
+    /// SSE event as a <see cref="System.Text.Json.JsonElement"/> in <c>RawRepresentation</c> (default <see langword="false"/>).
+    /// Off by default because the copy costs about as much as the rest of a text chunk; non-streaming responses always carry
+    /// their whole body there.
+    /// </summary>
+    public bool StreamingRawRepresentation { get; set; }
+
     /// <summary>Gets or sets the logger factory through which retries are logged (never with the key), or <see langword="null"/> for no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

@@ -99,4 +99,52 @@ public sealed class ReasoningTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace((string?)message.Metadata![QwenMetadataKeys.Reasoning]));
         Assert.Equal([false, true], _server.Requests.Select(r => r.TryGetProperty("stream", out var s) && s.GetBoolean()));
     }
+
+    [Fact]
+    public async Task AStreamedToolLoopLeavesTheSameReasoningInTheHistoryAsTheNonStreamingLoop()
+    {
+        var nonStreaming = await RunToolLoopAsync(streaming: false);
+        var streamed = await RunToolLoopAsync(streaming: true);
+
+        Assert.Equal(["I need the forecast.", "Now the second city."], Reasoning(nonStreaming));
+        Assert.Equal(Reasoning(nonStreaming), Reasoning(streamed));
+        Assert.Equal(MetadataReasoning(nonStreaming), MetadataReasoning(streamed));
+
+        // Each reasoning item comes before the tool calls of its turn, as in the non-streaming history.
+        foreach (var history in new[] { nonStreaming, streamed })
+        {
+            var items = history.SelectMany(m => m.Items).Where(i => i is ReasoningContent or FunctionCallContent).ToList();
+            Assert.Equal(["R", "F", "R", "F"], items.Select(i => i is ReasoningContent ? "R" : "F"));
+        }
+    }
+
+    private async Task<ChatHistory> RunToolLoopAsync(bool streaming)
+    {
+        var kernel = Kernel.CreateBuilder().AddQwenChatCompletion("qwen3-max", _server.ApiKey, _server.Endpoint).Build();
+        kernel.Plugins.AddFromObject(new WeatherPlugin(), "Weather");
+        _server.Enqueue(
+            new Reply(Reasoning: "I need the forecast.", ToolCalls: [("call_a", "Weather_GetForecast", """{"city":"Hangzhou","days":1}""")]),
+            new Reply(Reasoning: "Now the second city.", ToolCalls: [("call_b", "Weather_GetForecast", """{"city":"Beijing","days":1}""")]),
+            Reply.Text("Sunny in both.", reasoning: "Both sunny."));
+        var history = Ask();
+        var settings = new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+        var chat = kernel.GetRequiredService<IChatCompletionService>();
+        if (streaming)
+        {
+            var updates = await chat.GetStreamingChatMessageContentsAsync(history, settings, kernel).ToListAsync();
+            Assert.Equal("Sunny in both.", string.Concat(updates.Select(u => u.Content)));
+        }
+        else
+        {
+            Assert.Equal("Sunny in both.", (await chat.GetChatMessageContentAsync(history, settings, kernel)).Content);
+        }
+
+        return history;
+    }
+
+    private static List<string> Reasoning(ChatHistory history) =>
+        history.SelectMany(m => m.Items.OfType<ReasoningContent>()).Select(r => r.Text ?? string.Empty).ToList();
+
+    private static List<string?> MetadataReasoning(ChatHistory history) =>
+        history.Where(m => m.Metadata?.ContainsKey(QwenMetadataKeys.Reasoning) == true).Select(m => (string?)m.Metadata![QwenMetadataKeys.Reasoning]).ToList();
 }

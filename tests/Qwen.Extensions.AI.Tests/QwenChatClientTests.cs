@@ -167,6 +167,30 @@ public sealed class QwenChatClientTests
     }
 
     [Fact]
+    public async Task EachEnumerationOfAStreamingResponseSendsANewRequest()
+    {
+        // MEAI's clients send on every enumeration of the returned sequence; ours did once and then threw.
+        var handler = new FakeHttpHandler(CannedResponse.MinimalStream("one"), CannedResponse.MinimalStream("two"), CannedResponse.MinimalStream("three"));
+        using var client = Create(handler);
+        var updates = client.GetStreamingResponseAsync(Hi(), new ChatOptions { Temperature = 0.5f });
+        Assert.Empty(handler.Requests);
+
+        Assert.Equal("one", string.Concat((await DrainAsync(updates)).Select(u => u.Text)));
+        Assert.Equal("two", string.Concat((await DrainAsync(updates)).Select(u => u.Text)));
+
+        // An abandoned enumeration releases its answer, and the next one still sends the same body.
+        await using (var e = updates.GetAsyncEnumerator())
+        {
+            Assert.True(await e.MoveNextAsync());
+        }
+
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.All(handler.Requests, r => JsonAssert.Equal(handler.Requests[0].BodyText, r.BodyText));
+        Assert.True(handler.Requests[0].Json.GetProperty("stream").GetBoolean());
+        Assert.Equal(0.5, handler.Requests[2].Json.GetProperty("temperature").GetDouble(), 3);
+    }
+
+    [Fact]
     public void GetServiceReturnsMetadataWithProviderEndpointAndDefaultModel()
     {
         using var client = Create(new FakeHttpHandler());

@@ -70,10 +70,9 @@ internal static class ChatRequestWriter
             }
 
             writer.WriteBoolean(Wire.ChatParameters.Stream.EncodedName, true);
-            writer.WriteStartObject(Wire.ChatParameters.StreamOptions.EncodedName);
-            writer.WriteBoolean(IncludeUsage, true);
-            writer.WriteEndObject();
         }
+
+        ExtraParameters.WriteStreamOptions(writer, extras, stream, IncludeUsage);
 
         if (options is not null)
         {

@@ -31,6 +31,11 @@ internal static class ExtraParameters
             var key = pair.Key;
             if (Wire.ChatParameters.Table.TryGet(key, out var parameter))
             {
+                if (parameter.Kind == Wire.ParameterKind.Merged)
+                {
+                    continue; // stream_options: checked and merged into the client's own object by WriteStreamOptions
+                }
+
                 if (parameter.Kind == Wire.ParameterKind.Reserved)
                 {
                     throw new ArgumentException(
@@ -41,6 +46,14 @@ internal static class ExtraParameters
 
                 WriteKnown(writer, pair.Value, parameter);
             }
+            else if (Wire.ChatParameters.Table.TryGetNearMiss(key, out var meant))
+            {
+                // "enableThinking", "EnableThinking", "TopK": a known parameter spelt another way is a mistake, not metadata.
+                throw new ArgumentException(
+                    $"{Describe(key)} is not a parameter QwenChatClient sends: did you mean `{meant.Name}`? Extras are sent by their exact wire name " +
+                    "(see QwenPropertyNames); rename the key, or pick a metadata key that does not spell a parameter.",
+                    "options");
+            }
             else if (IsWireName(key))
             {
                 writer.WritePropertyName(key);
@@ -50,6 +63,74 @@ internal static class ExtraParameters
             // Anything else (PascalCase, dotted, ...) is application metadata that MEAI middleware and Semantic Kernel keep in
             // AdditionalProperties; it is not a request parameter, so it is not sent. The README documents this.
         }
+    }
+
+    /// <summary>
+    /// Writes <c>stream_options</c> on a streaming request: the client's <c>include_usage: true</c> merged with the caller's extra
+    /// (MEAI's conformance suite passes <c>{"include_usage": true}</c>). On either path an extra that is not an object, or that
+    /// turns usage off, is refused: the client always reads usage.
+    /// </summary>
+    public static void WriteStreamOptions(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?>? extras, bool stream, JsonEncodedText includeUsage)
+    {
+        var parameter = Wire.ChatParameters.StreamOptions;
+        JsonElement? given = null;
+        if (extras is not null && extras.TryGetValue(parameter.Name, out var value) && value is not null)
+        {
+            given = ToElement(value, parameter.Name);
+            if (given.Value.ValueKind is JsonValueKind.Null)
+            {
+                given = null;
+            }
+            else if (given.Value.ValueKind is not JsonValueKind.Object)
+            {
+                throw Invalid(parameter.Name, value, "a JSON object such as {\"include_usage\": true}");
+            }
+            else if (given.Value.TryGetProperty(Wire.ChatParameters.Names.IncludeUsage, out var usage) && usage.ValueKind is not JsonValueKind.True)
+            {
+                throw new ArgumentException(
+                    $"{Describe(parameter.Name)} sets include_usage to {usage.GetRawText()}: QwenChatClient always reads usage (ChatResponse.Usage, " +
+                    "UsageContent), so include_usage is always true. Leave it out, or set it to true.",
+                    "options");
+            }
+        }
+
+        if (!stream)
+        {
+            return; // stream_options belongs to streaming requests only
+        }
+
+        writer.WriteStartObject(parameter.EncodedName);
+        writer.WriteBoolean(includeUsage, true);
+        if (given is { } extra)
+        {
+            foreach (var property in extra.EnumerateObject())
+            {
+                if (!property.NameEquals(Wire.ChatParameters.Names.IncludeUsage))
+                {
+                    property.WriteTo(writer);
+                }
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Any loose value as a <see cref="JsonElement"/> (dictionaries and JSON nodes alike), through the one value writer.</summary>
+    private static JsonElement ToElement(object value, string key)
+    {
+        if (value is JsonElement element)
+        {
+            return element;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonValueWriter.Write(writer, value, Describe(key));
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
     }
 
     private static void WriteKnown(Utf8JsonWriter writer, object? value, Wire.RequestParameter parameter)

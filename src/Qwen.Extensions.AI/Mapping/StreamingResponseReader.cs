@@ -23,6 +23,7 @@ internal sealed class StreamingResponseReader
     private ToolCallAccumulator? _toolCalls;
     private UsageFrame? _usage;
     private AudioMapper? _audio;
+    private JsonElement? _usageEvent;
     private bool _requestIdSent;
     private long? _createdSeconds;
     private DateTimeOffset? _createdAt;
@@ -44,13 +45,11 @@ internal sealed class StreamingResponseReader
     /// <summary>Gets or sets the service's request id, for errors and the first update.</summary>
     internal string? RequestId { get => _requestId; set => _requestId = value; }
 
+    /// <summary>Gets or sets a value indicating whether each update carries its event as a <see cref="JsonElement"/> in <c>RawRepresentation</c>.</summary>
+    internal bool KeepRawEvents { get; set; }
+
     /// <summary>Gets a value indicating whether <c>data: [DONE]</c> has been read.</summary>
     internal bool IsDone { get; private set; }
-
-    /// <summary>Sends with <paramref name="send"/> when enumeration starts, then reads the answer; disposes the answer and <paramref name="body"/> at the end.</summary>
-    public static IAsyncEnumerable<ChatResponseUpdate> SendAndReadAsync(
-        Func<CancellationToken, Task<ResponseEventStream>> send, IDisposable body, bool includeReasoning, CancellationToken cancellationToken) =>
-        new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK), null, send, body, cancellationToken);
 
     /// <summary>Reads an already open event stream.</summary>
     public IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, CancellationToken cancellationToken) =>
@@ -84,7 +83,9 @@ internal sealed class StreamingResponseReader
         if (_usage is { } usage)
         {
             _usage = null;
-            return NewUpdate([new UsageContent(UsageMapper.ToUsageDetails(usage))], null);
+            var usageUpdate = NewUpdate([new UsageContent(UsageMapper.ToUsageDetails(usage))], null);
+            usageUpdate.RawRepresentation = _usageEvent;
+            return usageUpdate;
         }
 
         return null;
@@ -124,9 +125,18 @@ internal sealed class StreamingResponseReader
             QwenErrors.ThrowIfError(frame, _requestId, status: null);
         }
 
+        JsonElement? raw = null;
+        if (KeepRawEvents)
+        {
+            // A copy: the parser's buffer is reused for the next event.
+            var reader = new Utf8JsonReader(data);
+            raw = JsonElement.ParseValue(ref reader);
+        }
+
         if (frame.Usage is not null)
         {
             _usage = frame.Usage;
+            _usageEvent = raw;
         }
 
         if (frame.ChoiceCount == 0)
@@ -176,6 +186,7 @@ internal sealed class StreamingResponseReader
             update.MessageId = ChoiceMapper.MessageId(_frame.Id, choice.Index);
         }
 
+        update.RawRepresentation = raw;
         if (choice.Logprobs is { } logprobs)
         {
             // As on the non-streaming path; MEAI's aggregation carries update properties over to the message.

@@ -9,7 +9,7 @@ namespace Qwen.Extensions.AI.Mapping;
 /// The update sequence, written by hand rather than as an <c>async</c> iterator: when the parser has the next event ready
 /// (the connection already buffered it), <see cref="MoveNextAsync"/> completes synchronously without an iterator state
 /// machine of its own, so a chunk costs the parser's enumeration plus parsing, not two more layers of async plumbing.
-/// One enumeration per instance: the request body is released when it ends.
+/// One enumeration per instance: the request body is released when it ends (<see cref="StreamingResponse"/> makes one per enumeration).
 /// </summary>
 internal sealed class StreamingUpdateEnumerator : IAsyncEnumerable<ChatResponseUpdate>, IAsyncEnumerator<ChatResponseUpdate>
 {
@@ -44,7 +44,7 @@ internal sealed class StreamingUpdateEnumerator : IAsyncEnumerable<ChatResponseU
     {
         if (_enumerated)
         {
-            throw new InvalidOperationException("A streaming response can be enumerated once; call GetStreamingResponseAsync again to send another request.");
+            throw new InvalidOperationException("This update reader can be enumerated once.");
         }
 
         _enumerated = true;

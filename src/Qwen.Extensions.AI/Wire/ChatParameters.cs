@@ -25,7 +25,7 @@ internal static class ChatParameters
     public static readonly RequestParameter Model = new(Names.Model, ParameterKind.Reserved, reservedHint: "Use ChatOptions.ModelId.");
     public static readonly RequestParameter Messages = new(Names.Messages, ParameterKind.Reserved);
     public static readonly RequestParameter Stream = new(Names.Stream, ParameterKind.Reserved);
-    public static readonly RequestParameter StreamOptions = new(Names.StreamOptions, ParameterKind.Reserved);
+    public static readonly RequestParameter StreamOptions = new(Names.StreamOptions, ParameterKind.Merged);
     public static readonly RequestParameter Tools = new(Names.Tools, ParameterKind.Reserved, reservedHint: "Use ChatOptions.Tools.");
 
     public static readonly RequestParameter Temperature = new(Names.Temperature, ParameterKind.Number, min: 0, max: 2, maxExclusive: true, range: "in [0, 2)", chatOptionsMember: "Temperature", skSetting: Names.Temperature);

@@ -13,6 +13,9 @@ internal enum ParameterKind
     StringOrArray,
     StringOrObject,
     Reserved,
+
+    /// <summary>A body object the client writes itself and merges the caller's extra into (<c>stream_options</c>).</summary>
+    Merged,
 }
 
 /// <summary>

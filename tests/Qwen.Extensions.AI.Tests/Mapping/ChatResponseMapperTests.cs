@@ -324,4 +324,54 @@ public sealed class ChatResponseMapperTests
         var location = Assert.IsType<JsonElement>(call.Arguments!["location"]);
         Assert.Equal("Hangzhou", location.GetString());
     }
+
+    private const string BodyWithUnmappedFields = """
+        {"id":"chatcmpl-raw","object":"chat.completion","created":1735120033,"model":"qwen-plus","system_fingerprint":"fp_qwen_1",
+         "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],
+         "usage":{"prompt_tokens":3019,"completion_tokens":4,"total_tokens":3023,"prompt_tokens_details":{"cached_tokens":2048,"cache_type":"ephemeral"}}}
+        """;
+
+    [Fact]
+    public async Task NonStreamingRawRepresentationIsTheWholeBodyOnTheResponseAndTheMessage()
+    {
+        var response = await RespondAsync(CannedResponse.Json(BodyWithUnmappedFields), streaming: false);
+
+        var raw = Assert.IsType<JsonElement>(response.RawRepresentation);
+        JsonAssert.Equal(BodyWithUnmappedFields, raw);
+        Assert.Equal("fp_qwen_1", raw.GetProperty("system_fingerprint").GetString());
+        Assert.Equal("ephemeral", raw.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cache_type").GetString());
+        JsonAssert.Equal(BodyWithUnmappedFields, Assert.IsType<JsonElement>(Assert.Single(response.Messages).RawRepresentation));
+    }
+
+    [Fact]
+    public async Task StreamingUpdatesCarryNoRawRepresentationByDefault()
+    {
+        using var client = Create(new FakeHttpHandler(CannedResponse.SseFixture("Streams/qwen-plus-with-usage.sse")));
+
+        var updates = await DrainAsync(client.GetStreamingResponseAsync(Hi()));
+
+        Assert.NotEmpty(updates);
+        Assert.All(updates, u => Assert.Null(u.RawRepresentation));
+    }
+
+    [Fact]
+    public async Task StreamingRawRepresentationPutsEachUpdatesEventOnIt()
+    {
+        var handler = new FakeHttpHandler(CannedResponse.SseFixture("Streams/qwen-plus-with-usage.sse"));
+        using var client = WithDefaults(handler, o => o.StreamingRawRepresentation = true);
+
+        var updates = await DrainAsync(client.GetStreamingResponseAsync(Hi()));
+
+        var text = updates.Where(u => u.Text.Length > 0).ToList();
+        Assert.Equal(4, text.Count);
+        foreach (var update in text)
+        {
+            var raw = Assert.IsType<JsonElement>(update.RawRepresentation);
+            Assert.Equal(update.Text, raw.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString());
+            Assert.Equal(JsonValueKind.Null, raw.GetProperty("system_fingerprint").ValueKind);
+        }
+
+        var usage = Assert.Single(updates, u => u.Contents.OfType<UsageContent>().Any());
+        Assert.Equal(38, Assert.IsType<JsonElement>(usage.RawRepresentation).GetProperty("usage").GetProperty("total_tokens").GetInt32());
+    }
 }

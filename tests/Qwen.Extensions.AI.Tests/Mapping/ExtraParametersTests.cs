@@ -174,7 +174,7 @@ public sealed class ExtraParametersTests
         AssertRequestAsync(
             Body("{}"),
             Hi(),
-            Extras(("ChatId", "42"), ("sk.kernel", "x"), ("userName", "bob"), ("Top_K", 3), ("enable-thinking", true), ("_private", 1)),
+            Extras(("ChatId", "42"), ("sk.kernel", "x"), ("userName", "bob"), ("enable-thinking", true), ("_private", 1)),
             streaming);
 
     [Theory]
@@ -187,7 +187,6 @@ public sealed class ExtraParametersTests
         { "model", false }, { "model", true },
         { "messages", false }, { "messages", true },
         { "stream", false }, { "stream", true },
-        { "stream_options", false }, { "stream_options", true },
         { "tools", false }, { "tools", true },
     };
 
@@ -224,4 +223,87 @@ public sealed class ExtraParametersTests
         Assert.Contains($"[\"{key}\"]", ex.Message);
         Assert.Empty(handler.Requests);
     }
+
+    public static TheoryData<object, bool> IncludeUsageTrueForms => new()
+    {
+        { Json("""{"include_usage":true}"""), false },
+        { Json("""{"include_usage":true}"""), true },
+        { new Dictionary<string, object?> { ["include_usage"] = true }, false },
+        { new Dictionary<string, object?> { ["include_usage"] = true }, true },
+        { JsonNode.Parse("""{"include_usage":true}""")!, true },
+        { Json("{}"), true },
+    };
+
+    [Theory]
+    [MemberData(nameof(IncludeUsageTrueForms))]
+    public Task StreamOptionsWithIncludeUsageTrueIsAcceptedAndSentOnceOnTheStreamOnly(object value, bool streaming) =>
+        // MEAI's provider conformance suite passes {"include_usage": true}; the client asks for usage itself, so the body is unchanged.
+        AssertRequestAsync(Body("{}"), Hi(), Extras(("stream_options", value)), streaming);
+
+    [Fact]
+    public async Task StreamOptionsOtherFieldsAreMergedIntoTheClientsObject()
+    {
+        var body = await CaptureRequestAsync(Hi(), Extras(("stream_options", Json("""{"include_usage":true,"chunk_hint":"x"}"""))), streaming: true);
+
+        JsonAssert.Equal("""{"include_usage":true,"chunk_hint":"x"}""", body.GetProperty("stream_options"));
+        Assert.Single(body.EnumerateObject(), p => p.Name == "stream_options");
+    }
+
+    public static TheoryData<object, bool> StreamOptionsRefused => new()
+    {
+        { Json("""{"include_usage":false}"""), false },
+        { Json("""{"include_usage":false}"""), true },
+        { new Dictionary<string, object?> { ["include_usage"] = false }, true },
+        { Json("""{"include_usage":"yes"}"""), true },
+    };
+
+    [Theory]
+    [MemberData(nameof(StreamOptionsRefused))]
+    public async Task StreamOptionsTurningUsageOffIsRefusedSayingUsageIsAlwaysRead(object value, bool streaming)
+    {
+        var handler = new FakeHttpHandler();
+        using var client = Create(handler);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => GetAsync(client, Hi(), Extras(("stream_options", value)), streaming));
+        Assert.Contains("[\"stream_options\"]", ex.Message);
+        Assert.Contains("always reads usage", ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    public static TheoryData<string, string, bool> Misspellings => new()
+    {
+        { "enableThinking", "enable_thinking", false },
+        { "enableThinking", "enable_thinking", true },
+        { "EnableThinking", "enable_thinking", false },
+        { "EnableThinking", "enable_thinking", true },
+        { "TopK", "top_k", false },
+        { "TopK", "top_k", true },
+        { "Top_K", "top_k", false },
+        { "enablethinking", "enable_thinking", true },
+        { "thinkingBudget", "thinking_budget", false },
+        { "streamOptions", "stream_options", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Misspellings))]
+    public async Task AMisspeltExtraIsRefusedWithDidYouMean(string key, string meant, bool streaming)
+    {
+        var handler = new FakeHttpHandler();
+        using var client = Create(handler);
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => GetAsync(client, Hi(), Extras((key, true)), streaming));
+        Assert.Contains($"did you mean `{meant}`?", ex.Message);
+        Assert.Contains($"[\"{key}\"]", ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task MetadataKeysOfMeaiAndSemanticKernelAreNotTakenForMisspellings(bool streaming) =>
+        // Semantic Kernel's auto-invocation keys, MEAI's OpenAI strict-schema key, and names the client writes itself spelt as metadata.
+        AssertRequestAsync(
+            Body("{}"),
+            Hi(),
+            Extras(
+                ("AutoInvokingKernel", "k"), ("AutoInvokingIsStreaming", true), ("AutoInvokingChatCompletionContent", "c"),
+                ("AutoInvokingPromptExecutionSettings", "s"), ("strictJsonSchema", true), ("Model", "m"), ("Messages", 2), ("Stream", "s"), ("Tools", 1)),
+            streaming);
 }
