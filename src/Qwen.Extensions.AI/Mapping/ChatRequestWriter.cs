@@ -106,7 +106,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.Temperature.InRange(temperature))
             {
-                throw Wire.ChatParameters.Temperature.TypedOutOfRange(temperature, Format(temperature));
+                throw Wire.ChatParameters.Temperature.TypedOutOfRange(Format(temperature));
             }
 
             writer.WriteNumber(Wire.ChatParameters.Temperature.EncodedName, temperature);
@@ -116,7 +116,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.TopP.InRange(topP))
             {
-                throw Wire.ChatParameters.TopP.TypedOutOfRange(topP, Format(topP));
+                throw Wire.ChatParameters.TopP.TypedOutOfRange(Format(topP));
             }
 
             writer.WriteNumber(Wire.ChatParameters.TopP.EncodedName, topP);
@@ -126,7 +126,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.TopK.InRange(topK))
             {
-                throw Wire.ChatParameters.TopK.TypedOutOfRange(topK, topK.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.TopK.TypedOutOfRange(topK.ToString(CultureInfo.InvariantCulture));
             }
 
             writer.WriteNumber(Wire.ChatParameters.TopK.EncodedName, topK);
@@ -136,7 +136,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.MaxTokens.InRange(maxTokens))
             {
-                throw Wire.ChatParameters.MaxTokens.TypedOutOfRange(maxTokens, maxTokens.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.MaxTokens.TypedOutOfRange(maxTokens.ToString(CultureInfo.InvariantCulture));
             }
 
             writer.WriteNumber(Wire.ChatParameters.MaxTokens.EncodedName, maxTokens);
@@ -146,7 +146,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.PresencePenalty.InRange(presence))
             {
-                throw Wire.ChatParameters.PresencePenalty.TypedOutOfRange(presence, Format(presence));
+                throw Wire.ChatParameters.PresencePenalty.TypedOutOfRange(Format(presence));
             }
 
             writer.WriteNumber(Wire.ChatParameters.PresencePenalty.EncodedName, presence);
@@ -165,7 +165,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.Seed.InRange(seed))
             {
-                throw Wire.ChatParameters.Seed.TypedOutOfRange(seed, seed.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.Seed.TypedOutOfRange(seed.ToString(CultureInfo.InvariantCulture));
             }
 
             writer.WriteNumber(Wire.ChatParameters.Seed.EncodedName, seed);
