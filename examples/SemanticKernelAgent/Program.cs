@@ -1,31 +1,20 @@
 // An agent-style Semantic Kernel app on Qwen: a kernel with two plugins, FunctionChoiceBehavior.Auto(), a multi-turn chat
 // that calls both, and the model's thinking shown as it streams.
 //
-//   dotnet run --project examples/SemanticKernelAgent            live with DASHSCOPE_API_KEY (QWEN_MODEL, QWEN_ENDPOINT optional),
+//   dotnet run --project examples/SemanticKernelAgent            live with DASHSCOPE_API_KEY (DASHSCOPE_MODEL, DASHSCOPE_ENDPOINT optional),
 //                                                                otherwise offline against the bundled emulator
 //   dotnet run --project examples/SemanticKernelAgent -- -i      type your own turns
 using System.ComponentModel;
 using System.Text;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using Qwen.Extensions.AI.Emulator;
 using Qwen.Extensions.AI.SemanticKernel;
 
-var apiKey = Environment.GetEnvironmentVariable("DASHSCOPE_API_KEY");
-await using var emulator = string.IsNullOrWhiteSpace(apiKey) ? await QwenEmulator.StartAsync() : null;
+// The same session as every other example: live with DASHSCOPE_API_KEY, else the in-process emulator (and it says so).
+await using var session = await ExampleSession.StartAsync("qwen-plus");
 
 var builder = Kernel.CreateBuilder();
-if (emulator is null)
-{
-    var endpoint = Environment.GetEnvironmentVariable("QWEN_ENDPOINT");
-    builder.AddQwenChatCompletion(Environment.GetEnvironmentVariable("QWEN_MODEL") ?? "qwen-plus", apiKey, endpoint is null ? null : new Uri(endpoint));
-    Console.WriteLine("Live: DashScope with DASHSCOPE_API_KEY.");
-}
-else
-{
-    builder.AddQwenChatCompletion("qwen-plus", emulator.ApiKey, emulator.Endpoint);
-    Console.WriteLine($"Offline: DASHSCOPE_API_KEY is not set, so this talks to the bundled emulator at {emulator.Endpoint}.");
-}
+builder.AddQwenChatCompletion(session.Model, session.ApiKey, session.Endpoint);
 
 builder.Plugins.AddFromType<WeatherPlugin>("Weather");
 builder.Plugins.AddFromType<CalendarPlugin>("Calendar");
@@ -88,10 +77,6 @@ foreach (var turn in turns)
     history.AddAssistantMessage(answer.ToString());
 }
 
-if (emulator is not null)
-{
-    Console.WriteLine($"\n(The emulator served {emulator.Requests.Count} requests.)");
-}
 
 static IEnumerable<string> ReadTurns()
 {

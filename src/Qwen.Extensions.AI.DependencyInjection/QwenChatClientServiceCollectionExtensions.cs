@@ -47,7 +47,7 @@ public static class QwenChatClientServiceCollectionExtensions
     public static ChatClientBuilder AddQwenChatClient(this IServiceCollection services, IConfiguration section, Action<QwenClientOptions>? configure = null, ServiceLifetime lifetime = ServiceLifetime.Singleton)
     {
         ArgumentNullException.ThrowIfNull(section);
-        return AddCore(services, null, b => Bind(b, section, configure), Describe(section), lifetime);
+        return AddCore(services, null, b => Bind(b, section, configure), Describe(section), lifetime, section);
     }
 
     /// <summary>Registers a keyed Qwen <see cref="IChatClient"/> configured in code.</summary>
@@ -74,10 +74,11 @@ public static class QwenChatClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(serviceKey);
         ArgumentNullException.ThrowIfNull(section);
-        return AddCore(services, serviceKey, b => Bind(b, section, configure), Describe(section), lifetime);
+        return AddCore(services, serviceKey, b => Bind(b, section, configure), Describe(section), lifetime, section);
     }
 
-    private static ChatClientBuilder AddCore(IServiceCollection services, object? serviceKey, Action<OptionsBuilder<QwenClientOptions>> configureOptions, string source, ServiceLifetime lifetime)
+    private static ChatClientBuilder AddCore(
+        IServiceCollection services, object? serviceKey, Action<OptionsBuilder<QwenClientOptions>> configureOptions, string source, ServiceLifetime lifetime, IConfiguration? section = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var name = AddQwenHttpClient(services, serviceKey);
@@ -85,7 +86,7 @@ public static class QwenChatClientServiceCollectionExtensions
         var which = serviceKey is null ? "The Qwen IChatClient" : $"The Qwen IChatClient with key '{serviceKey}'";
 
         IChatClient Create(IServiceProvider sp) =>
-            CreateClient(sp, sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name), httpClient: null, serviceKey, which, $"set ApiKey in {source}", source);
+            CreateClient(sp, sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name), httpClient: null, serviceKey, which, $"set ApiKey in {source}{SectionHint(section)}", source);
 
         return serviceKey is null
             ? services.AddChatClient(Create, lifetime)
@@ -119,6 +120,7 @@ public static class QwenChatClientServiceCollectionExtensions
     internal static QwenChatClient CreateClient(
         IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, object? serviceKey, string which, string setKey, string source)
     {
+        ThrowIfUnnamedOptionsAreConfigured(services, serviceKey, which);
         if (options.ResolveApiKey() is null)
         {
             throw new InvalidOperationException(
@@ -137,6 +139,35 @@ public static class QwenChatClientServiceCollectionExtensions
             throw new InvalidOperationException($"{which} is misconfigured in {source}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// <c>services.Configure&lt;QwenClientOptions&gt;(o =&gt; ...)</c> configures the unnamed options, which no registration reads
+    /// (each reads its own named options, <see cref="GetHttpClientName"/>): rather than ignore it silently, say what to write instead.
+    /// </summary>
+    private static void ThrowIfUnnamedOptionsAreConfigured(IServiceProvider services, object? serviceKey, string which)
+    {
+        foreach (var configure in services.GetServices<IConfigureOptions<QwenClientOptions>>())
+        {
+            if (configure is ConfigureNamedOptions<QwenClientOptions> { Name: "" })
+            {
+                var name = GetHttpClientName(serviceKey);
+                throw new InvalidOperationException(
+                    $"services.Configure<QwenClientOptions>(...) configures the unnamed options, which {which} does not read. " +
+                    $"Configure it in {(serviceKey is null ? "AddQwenChatClient" : "AddKeyedQwenChatClient")}(o => ...) or its configure argument, " +
+                    $"or name the options: services.Configure<QwenClientOptions>(\"{name}\", o => ...) (ConfigureAll applies to every registration).");
+            }
+        }
+    }
+
+    /// <summary>A hint for a missing key when the section bound is empty, missing or the whole configuration.</summary>
+    private static string SectionHint(IConfiguration? section) => section switch
+    {
+        null => string.Empty,
+        IConfigurationSection s when !s.GetChildren().Any() && s.Value is null =>
+            $" (the section '{s.Path}' is empty or missing: check its name, for example configuration.GetSection(\"{DefaultSectionName}\"))",
+        IConfigurationSection => string.Empty,
+        _ => $" (the whole configuration was passed, not a section: pass configuration.GetSection(\"{DefaultSectionName}\"))",
+    };
 
     private static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
     {

@@ -70,7 +70,10 @@ internal static class QwenOptionsBinder
                     break;
                 default:
                     throw new InvalidOperationException(
-                        $"Configuration setting '{child.Path}' is not a Qwen client setting; the section supports {string.Join(", ", Supported)}.");
+                        $"Configuration setting '{child.Path}' is not a Qwen client setting; the section supports {string.Join(", ", Supported)}." +
+                        (child.Path.Contains(':', StringComparison.Ordinal)
+                            ? string.Empty
+                            : " Was the whole configuration passed? Pass its section instead: configuration.GetSection(\"Qwen\")."));
             }
         }
     }

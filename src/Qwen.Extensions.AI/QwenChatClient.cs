@@ -52,10 +52,11 @@ public sealed class QwenChatClient : IChatClient
     }
 
     /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class for the Singapore endpoint.</summary>
-    /// <param name="apiKey">The DashScope API key.</param>
+    /// <param name="apiKey">The DashScope API key, or <see langword="null"/> or empty to read it from <c>DASHSCOPE_API_KEY</c>.</param>
     /// <param name="defaultModelId">The model used when <see cref="ChatOptions.ModelId"/> is not set, for example <c>qwen-plus</c>.</param>
+    /// <exception cref="InvalidOperationException">No API key is given and <c>DASHSCOPE_API_KEY</c> is empty (the same message as the options constructor).</exception>
     public QwenChatClient(string apiKey, string? defaultModelId = null)
-        : this(new QwenClientOptions { ApiKey = Throw.IfNull(apiKey), DefaultModelId = defaultModelId })
+        : this(new QwenClientOptions { ApiKey = apiKey, DefaultModelId = defaultModelId })
     {
     }
 

@@ -21,7 +21,7 @@ internal static class Throw
     public static void Argument(string paramName, string message) => throw new ArgumentException(message, paramName);
 
     [DoesNotReturn]
-    public static void OutOfRange(string paramName, object? actual, string message) => throw new ArgumentOutOfRangeException(paramName, actual, message);
+    public static void OutOfRange(string paramName, string message) => throw new ArgumentOutOfRangeException(paramName, message);
 
     [DoesNotReturn]
     public static void NotSupported(string message) => throw new NotSupportedException(message);

@@ -76,4 +76,73 @@ public sealed class MisconfigurationTests
         Assert.Equal(5, options.MaxRetries);
         Assert.Equal(TimeSpan.FromMinutes(2), options.RequestTimeout);
     }
+
+    [Fact]
+    public void ConfigureOfTheUnnamedOptionsFailsLoudlyInsteadOfBeingIgnored()
+    {
+        var services = new ServiceCollection();
+        services.Configure<QwenClientOptions>(o => o.DefaultModelId = "qwen-max");
+        services.AddQwenChatClient(o => o.ApiKey = "sk-test");
+        services.AddKeyedQwenChatClient("fast", o => o.ApiKey = "sk-test");
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+        var keyed = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredKeyedService<IChatClient>("fast"));
+
+        Assert.Contains("services.Configure<QwenClientOptions>(\"Qwen\", o => ...)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("services.Configure<QwenClientOptions>(\"Qwen:fast\", o => ...)", keyed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigureOfTheNamedOptionsReachesTheClient()
+    {
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(o => o.ApiKey = "sk-test");
+        services.Configure<QwenClientOptions>(QwenChatClientServiceCollectionExtensions.GetHttpClientName(null), o => o.DefaultModelId = "qwen-max");
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("qwen-max", provider.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>()?.DefaultModelId);
+    }
+
+    [NoApiKeyEnvironmentFact]
+    public void AMissingSectionHintsAtGetSection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test" }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwem"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains("'Qwem' is empty or missing", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GetSection(\"Qwen\")", ex.Message, StringComparison.Ordinal);
+    }
+
+    [NoApiKeyEnvironmentFact]
+    public void TheRootConfigurationInsteadOfItsSectionHintsAtGetSection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test" }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains("the whole configuration was passed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GetSection(\"Qwen\")", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARootConfigurationWithTopLevelValuesHintsAtGetSection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test", ["PATH"] = "/usr/bin" }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains("'PATH' is not a Qwen client setting", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("GetSection(\"Qwen\")", ex.Message, StringComparison.Ordinal);
+    }
 }

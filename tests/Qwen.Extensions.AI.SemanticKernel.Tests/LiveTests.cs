@@ -9,9 +9,9 @@ public sealed class LiveTests
 {
     private static Kernel CreateKernel(WeatherPlugin weather)
     {
-        var endpoint = Environment.GetEnvironmentVariable("QWEN_ENDPOINT");
+        var endpoint = Environment.GetEnvironmentVariable("DASHSCOPE_ENDPOINT");
         var builder = Kernel.CreateBuilder().AddQwenChatCompletion(
-            Environment.GetEnvironmentVariable("QWEN_MODEL") ?? "qwen-plus", endpoint: endpoint is null ? null : new Uri(endpoint));
+            Environment.GetEnvironmentVariable("DASHSCOPE_CHAT_MODEL") ?? "qwen-plus", endpoint: endpoint is null ? null : new Uri(endpoint));
         builder.Plugins.AddFromObject(weather, "Weather");
         return builder.Build();
     }

@@ -1,6 +1,6 @@
 namespace Qwen.Extensions.AI.TestUtilities;
 
-/// <summary>A test against the real service: runs only when DASHSCOPE_API_KEY is set (QWEN_ENDPOINT and QWEN_MODEL optional).</summary>
+/// <summary>A test against the real service: runs only when DASHSCOPE_API_KEY is set (DASHSCOPE_ENDPOINT and DASHSCOPE_CHAT_MODEL optional, as in the conformance target).</summary>
 public sealed class LiveFactAttribute : FactAttribute
 {
     public LiveFactAttribute()

@@ -265,9 +265,25 @@ public sealed class QwenChatClientTests
             var ex = Assert.Throws<InvalidOperationException>(() => new QwenChatClient(new QwenClientOptions(), new HttpClient(new FakeHttpHandler())));
             Assert.Contains("DASHSCOPE_API_KEY", ex.Message);
 
+            // The string constructor (the README's quick start) fails the same way for a null or empty key.
+            Assert.Equal(ex.Message, Assert.Throws<InvalidOperationException>(() => new QwenChatClient(null!, "qwen-plus")).Message);
+            Assert.Equal(ex.Message, Assert.Throws<InvalidOperationException>(() => new QwenChatClient(string.Empty, "qwen-plus")).Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable, saved);
+        }
+    }
+
+    [Fact]
+    public void TheStringConstructorFallsBackToTheEnvironmentKeyWhenGivenNullOrEmpty()
+    {
+        var saved = Environment.GetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable);
+        try
+        {
             Environment.SetEnvironmentVariable(QwenClientOptions.ApiKeyEnvironmentVariable, "sk-from-env");
-            using var client = new QwenChatClient(new QwenClientOptions { DefaultModelId = "qwen-plus" }, new HttpClient(new FakeHttpHandler()));
-            Assert.NotNull(client);
+            Assert.Null(Record.Exception(() => new QwenChatClient(null!, "qwen-plus").Dispose()));
+            Assert.Null(Record.Exception(() => new QwenChatClient(" ", "qwen-plus").Dispose()));
         }
         finally
         {

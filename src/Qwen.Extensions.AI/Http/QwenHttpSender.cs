@@ -260,12 +260,12 @@ internal sealed class QwenHttpSender : IDisposable
     {
         if (options.MaxRetries is < 0 or > QwenClientOptions.MaxRetriesLimit)
         {
-            throw new ArgumentOutOfRangeException("options", options.MaxRetries, $"QwenClientOptions.MaxRetries must be from 0 (no retries) to {QwenClientOptions.MaxRetriesLimit}; got {options.MaxRetries}.");
+            throw new ArgumentOutOfRangeException("options", $"QwenClientOptions.MaxRetries must be from 0 (no retries) to {QwenClientOptions.MaxRetriesLimit}; got {options.MaxRetries}.");
         }
 
         if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > RetryPolicy.MaxBackoff)
         {
-            throw new ArgumentOutOfRangeException("options", options.RetryBaseDelay, $"QwenClientOptions.RetryBaseDelay must be from 0 to {RetryPolicy.MaxBackoff.TotalSeconds} s; got {options.RetryBaseDelay}.");
+            throw new ArgumentOutOfRangeException("options", $"QwenClientOptions.RetryBaseDelay must be from 0 to {RetryPolicy.MaxBackoff.TotalSeconds} s; got {options.RetryBaseDelay}.");
         }
 
         ValidateTimeout(options.RequestTimeout, nameof(QwenClientOptions.RequestTimeout));
@@ -281,7 +281,7 @@ internal sealed class QwenHttpSender : IDisposable
     {
         if (timeout != Timeout.InfiniteTimeSpan && (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue))
         {
-            throw new ArgumentOutOfRangeException("options", timeout, $"QwenClientOptions.{name} must be positive (up to about 24.8 days) or Timeout.InfiniteTimeSpan to turn it off; got {timeout}.");
+            throw new ArgumentOutOfRangeException("options", $"QwenClientOptions.{name} must be positive (up to about 24.8 days) or Timeout.InfiniteTimeSpan to turn it off; got {timeout}.");
         }
     }
 

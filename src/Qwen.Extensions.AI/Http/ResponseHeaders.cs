@@ -8,7 +8,7 @@ internal static class ResponseHeaders
     public static string? RequestId(HttpResponseMessage response) =>
         response.Headers.TryGetValues("x-request-id", out var values) ? values.FirstOrDefault() : null;
 
-    /// <summary><c>retry-after-ms</c> first, then <c>Retry-After</c> (seconds or an HTTP date).</summary>
+    /// <summary><c>retry-after-ms</c> first, then <c>Retry-After</c> (seconds, fractional seconds such as <c>0.2</c>, or an HTTP date).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         if (response.Headers.TryGetValues("retry-after-ms", out var ms)
@@ -30,6 +30,13 @@ internal static class ResponseHeaders
                 var wait = date - now;
                 return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
             }
+        }
+
+        // HTTP allows only whole seconds, so the typed parser drops "0.2"; a sub-second hint is still honoured, not rounded up.
+        if (response.Headers.NonValidated.TryGetValues("Retry-After", out var raw)
+            && double.TryParse(raw.FirstOrDefault(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromMilliseconds(Math.Min(seconds * 1000, TimeSpan.FromDays(1).TotalMilliseconds));
         }
 
         return null;

@@ -104,7 +104,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.Temperature.InRange(temperature))
             {
-                throw Wire.ChatParameters.Temperature.TypedOutOfRange(temperature, Format(temperature));
+                throw Wire.ChatParameters.Temperature.TypedOutOfRange(Format(temperature));
             }
 
             writer.WriteNumber(Wire.ChatParameters.Temperature.EncodedName, temperature);
@@ -114,7 +114,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.TopP.InRange(topP))
             {
-                throw Wire.ChatParameters.TopP.TypedOutOfRange(topP, Format(topP));
+                throw Wire.ChatParameters.TopP.TypedOutOfRange(Format(topP));
             }
 
             writer.WriteNumber(Wire.ChatParameters.TopP.EncodedName, topP);
@@ -124,7 +124,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.TopK.InRange(topK))
             {
-                throw Wire.ChatParameters.TopK.TypedOutOfRange(topK, topK.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.TopK.TypedOutOfRange(topK.ToString(CultureInfo.InvariantCulture));
             }
 
             writer.WriteNumber(Wire.ChatParameters.TopK.EncodedName, topK);
@@ -134,7 +134,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.MaxTokens.InRange(maxTokens))
             {
-                throw Wire.ChatParameters.MaxTokens.TypedOutOfRange(maxTokens, maxTokens.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.MaxTokens.TypedOutOfRange(maxTokens.ToString(CultureInfo.InvariantCulture));
             }
 
             writer.WriteNumber(Wire.ChatParameters.MaxTokens.EncodedName, maxTokens);
@@ -144,7 +144,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.PresencePenalty.InRange(presence))
             {
-                throw Wire.ChatParameters.PresencePenalty.TypedOutOfRange(presence, Format(presence));
+                throw Wire.ChatParameters.PresencePenalty.TypedOutOfRange(Format(presence));
             }
 
             writer.WriteNumber(Wire.ChatParameters.PresencePenalty.EncodedName, presence);
@@ -163,7 +163,7 @@ internal static class ChatRequestWriter
         {
             if (!Wire.ChatParameters.Seed.InRange(seed))
             {
-                throw Wire.ChatParameters.Seed.TypedOutOfRange(seed, seed.ToString(CultureInfo.InvariantCulture));
+                throw Wire.ChatParameters.Seed.TypedOutOfRange(seed.ToString(CultureInfo.InvariantCulture));
             }
 
             writer.WriteNumber(Wire.ChatParameters.Seed.EncodedName, seed);

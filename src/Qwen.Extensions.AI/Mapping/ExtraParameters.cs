@@ -188,8 +188,8 @@ internal static class ExtraParameters
         if (!parameter.InRange(integer ? whole : number))
         {
             throw integer
-                ? parameter.LooseOutOfRange(Describe(key), whole, whole.ToString(CultureInfo.InvariantCulture))
-                : parameter.LooseOutOfRange(Describe(key), number, number.ToString(CultureInfo.InvariantCulture));
+                ? parameter.LooseOutOfRange(Describe(key), whole.ToString(CultureInfo.InvariantCulture))
+                : parameter.LooseOutOfRange(Describe(key), number.ToString(CultureInfo.InvariantCulture));
         }
 
         if (integer)

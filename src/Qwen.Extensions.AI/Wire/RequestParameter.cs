@@ -99,10 +99,11 @@ internal sealed class RequestParameter
         (MinExclusive ? value > Min : value >= Min) && (MaxExclusive ? value < Max : value <= Max);
 
     /// <summary>The error for a typed option out of range: <c>ChatOptions.Temperature must be in [0, 2); got 2.</c></summary>
-    public ArgumentOutOfRangeException TypedOutOfRange(object actual, string formatted) =>
-        new("options", actual, $"ChatOptions.{ChatOptionsMember} must be {Range}; got {formatted}.");
+    /// <remarks>The message already shows the value, so it is not passed as <c>ActualValue</c> (which would repeat it: "Actual value was 2.").</remarks>
+    public ArgumentOutOfRangeException TypedOutOfRange(string formatted) =>
+        new("options", $"ChatOptions.{ChatOptionsMember} must be {Range}; got {formatted}.");
 
     /// <summary>The error for a loose value out of range: <c>&lt;subject&gt; must be a number in [0, 2); got 2.</c></summary>
-    public ArgumentOutOfRangeException LooseOutOfRange(string subject, object actual, string formatted) =>
-        new("options", actual, $"{subject} must be {Expected}; got {formatted}.");
+    public ArgumentOutOfRangeException LooseOutOfRange(string subject, string formatted) =>
+        new("options", $"{subject} must be {Expected}; got {formatted}.");
 }

@@ -204,13 +204,15 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
         _emulator.Enqueue(EmulatorReply.Default() with { CutAfterEvents = 3, DelayBetweenEvents = TimeSpan.FromMilliseconds(100) });
         using var client = _emulator.CreateChatClient();
         var received = new StringBuilder();
-        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        // A stream cut before [DONE] is documented (docs/reliability.md) to surface as QwenApiException carrying the request id.
+        var ex = await Assert.ThrowsAsync<QwenApiException>(async () =>
         {
             await foreach (var update in client.GetStreamingResponseAsync("Write a haiku", cancellationToken: TestTimeout.Token))
             {
                 received.Append(update.Text);
             }
         });
+        Assert.Equal(_emulator.LastRequest!.RequestId, ex.RequestId);
         Assert.Equal("Quiet loopback port,\nrequests arrive and ", received.ToString());
         Assert.Single(_emulator.Requests);
     }
@@ -220,12 +222,14 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     {
         _emulator.Enqueue(EmulatorReply.Default() with { MalformedEventAfter = 1 });
         using var client = _emulator.CreateChatClient();
-        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        // A malformed event is documented to surface as QwenApiException wrapping the JsonException.
+        var ex = await Assert.ThrowsAsync<QwenApiException>(async () =>
         {
             await foreach (var update in client.GetStreamingResponseAsync("Write a haiku", cancellationToken: TestTimeout.Token))
             {
             }
         });
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(ex.InnerException);
         Assert.Contains("data: {\"choices\":[{\"delta\":\n\n", await RawStreamAsync(EmulatorReply.Default() with { MalformedEventAfter = 1 }));
     }
 

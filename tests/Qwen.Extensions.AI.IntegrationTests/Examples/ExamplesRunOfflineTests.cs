@@ -21,7 +21,8 @@ public sealed class ExamplesRunOfflineTests
         { "Tools", ["[tool] get_weather(city: Paris)", "get_weather returned Sunny, 22 °C in Paris.", "[tool] get_local_time(city: Tokyo)", "get_local_time returned It is 14:30 in Tokyo."] },
         { "Thinking", ["[Thinking] The user asks", "[Answer] 17 * 23 = 391.", "(reasoning returned: no)"] },
         { "StructuredOutput", ["CityInfo { Name = Paris, Country = France, Population = 2102650 }", "Colors: Red, Yellow, Blue", "Sentiment: Positive"] },
-        { "DependencyInjection", ["[otel] chat qwen-plus server.address=127.0.0.1 server.port=", "Invoking get_local_time", "GetResponseAsync invoked", "get_local_time returned It is 14:30 in Tokyo."] },
+        { "DependencyInjection", ["[otel] chat qwen-plus server.address=127.0.0.1 server.port=", "Invoking get_local_time", "GetResponseAsync invoked", "get_local_time returned It is 14:30 in Tokyo.", "[turbo] 6 * 7 = 42. (model qwen-turbo)"] },
+        { "SemanticKernelAgent", ["thinking > ", "→ Weather.GetForecast(city: Hangzhou) = Hangzhou: sunny, 18–25°C, light breeze", "→ Calendar.AddEvent(title: Picnic at West Lake, date: tomorrow) = added 'Picnic at West Lake' on tomorrow", "qwen > "] },
         { "Agent", ["[tool] get_weather(city: Paris)", "get_weather returned Sunny, 22 °C in Paris.", "6 * 7 = 42.", "[approval] book_table(city: Paris) needs approval: approving", "book_table returned Table for two booked in Paris at 19:30.", "CityInfo { Name = Paris, Country = France, Population = 2102650 }", "messages; ConversationId: none (the agent keeps the history).", "Summary: user said \"What is the weather like in Paris today?\""] },
     };
 
@@ -33,6 +34,7 @@ public sealed class ExamplesRunOfflineTests
 
         Assert.True(exitCode == 0, $"{example} exited with {exitCode}:\n{output}");
         Assert.Contains("OFFLINE: DASHSCOPE_API_KEY is not set", output);
+        Assert.Contains("Replies are deterministic stand-ins, not the model's", output);
         Assert.DoesNotContain("Exception", output);
         foreach (var text in expected)
         {
@@ -58,6 +60,7 @@ public sealed class ExamplesRunOfflineTests
         start.ArgumentList.Add(dll);
         start.Environment.Remove("DASHSCOPE_API_KEY");
         start.Environment.Remove("DASHSCOPE_ENDPOINT");
+        start.Environment.Remove("DASHSCOPE_MODEL");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
         using var process = Process.Start(start)!;

@@ -10,6 +10,9 @@ namespace Qwen.Extensions.AI.IntegrationTests.Reliability;
 /// <summary>One test per fault from the reliability issue, against the loopback emulator: the outcome, the request count, no leak.</summary>
 public sealed class FaultInjectionTests : FaultTestBase
 {
+    /// <summary>How soon a cancelled call must end: generous for a loaded 2-core machine, yet far below the 30 s the server would make it wait.</summary>
+    private static readonly TimeSpan PromptCancellation = TimeSpan.FromSeconds(5);
+
     private const string Chunk = """{"choices":[{"delta":{"content":"partial "},"finish_reason":null,"index":0,"logprobs":null}],"object":"chat.completion.chunk","usage":null,"created":1724729595,"model":"qwen-plus","id":"chatcmpl-f"}""";
 
     [Fact]
@@ -398,7 +401,7 @@ public sealed class FaultInjectionTests : FaultTestBase
             var watch = Stopwatch.StartNew();
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Bound));
-            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(100), $"non-streaming cancellation took {watch.Elapsed.TotalMilliseconds} ms");
+            Assert.True(watch.Elapsed < PromptCancellation, $"non-streaming cancellation took {watch.Elapsed.TotalMilliseconds} ms");
         }
 
         using (var cts = new CancellationTokenSource())
@@ -414,7 +417,7 @@ public sealed class FaultInjectionTests : FaultTestBase
             var watch = Stopwatch.StartNew();
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Bound));
-            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(100), $"streaming cancellation took {watch.Elapsed.TotalMilliseconds} ms");
+            Assert.True(watch.Elapsed < PromptCancellation, $"streaming cancellation took {watch.Elapsed.TotalMilliseconds} ms");
             Assert.NotEmpty(received);
         }
 

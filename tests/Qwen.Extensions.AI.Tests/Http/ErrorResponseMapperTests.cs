@@ -140,6 +140,18 @@ public sealed class ErrorResponseMapperTests
         Assert.Equal(TimeSpan.FromMilliseconds(1500), ex.RetryAfter);
     }
 
+    [Theory]
+    [InlineData("0.2", 200)]
+    [InlineData("1", 1000)]
+    public async Task ASubSecondRetryAfterIsNotRoundedUp(string header, int expectedMs)
+    {
+        var canned = CannedResponse.Error(HttpStatusCode.TooManyRequests, "limit_requests", "limit_requests", "slow down");
+        canned.Headers["Retry-After"] = header;
+        var ex = await FailAsync(canned, streaming: false);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), ex.RetryAfter);
+    }
+
     [Fact]
     public async Task ANonStreamingBodyThatIsAnErrorDespite200Throws()
     {

@@ -342,4 +342,18 @@ public sealed class ChatRequestWriterTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => GetAsync(client, HiMessages(), options, streaming));
         Assert.Empty(handler.Requests);
     }
+
+    [Fact]
+    public async Task ARangeErrorStatesTheValueOnce()
+    {
+        using var client = Create(new FakeHttpHandler());
+
+        var typed = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetResponseAsync(HiMessages(), new ChatOptions { Temperature = 2f }));
+        var loose = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetResponseAsync(
+            HiMessages(), new ChatOptions { AdditionalProperties = new() { ["top_k"] = -1 } }));
+
+        Assert.Equal("ChatOptions.Temperature must be in [0, 2); got 2. (Parameter 'options')", typed.Message);
+        Assert.DoesNotContain("Actual value", loose.Message, StringComparison.Ordinal);
+        Assert.Null(typed.ActualValue);
+    }
 }

@@ -107,24 +107,30 @@ public sealed class SecretTests
     }
 
     [Fact]
-    public void PlainHttpToARemoteHostIsRefusedUnlessOptedIn()
+    public async Task PlainHttpToARemoteHostIsRefusedUnlessOptedIn()
     {
         var ex = Assert.Throws<ArgumentException>(() => new QwenChatClient(new QwenClientOptions { ApiKey = Key, Endpoint = new Uri("http://dashscope.example.com/compatible-mode/v1") }));
         Assert.Contains("AllowInsecureHttp", ex.Message, StringComparison.Ordinal);
         AssertNoKey(ex.Message);
 
-        using var optedIn = new QwenChatClient(new QwenClientOptions { ApiKey = Key, Endpoint = new Uri("http://dashscope.example.com/compatible-mode/v1"), AllowInsecureHttp = true });
-        Assert.NotNull(optedIn);
+        var handler = new FakeHttpHandler(CannedResponse.MinimalCompletion());
+        using var optedIn = new QwenChatClient(
+            new QwenClientOptions { ApiKey = Key, Endpoint = new Uri("http://dashscope.example.com/compatible-mode/v1"), AllowInsecureHttp = true, DefaultModelId = "qwen-plus" },
+            new HttpClient(handler));
+        await optedIn.GetResponseAsync("hi");
+        Assert.Equal("http://dashscope.example.com/compatible-mode/v1/chat/completions", handler.SingleRequest.Uri.ToString());
     }
 
     [Theory]
     [InlineData("http://127.0.0.1:5000/compatible-mode/v1")]
     [InlineData("http://localhost:5000/compatible-mode/v1")]
     [InlineData("http://[::1]:5000/compatible-mode/v1")]
-    public void PlainHttpToLoopbackIsAllowed(string endpoint)
+    public async Task PlainHttpToLoopbackIsAllowed(string endpoint)
     {
-        using var client = new QwenChatClient(new QwenClientOptions { ApiKey = Key, Endpoint = new Uri(endpoint) });
-        Assert.NotNull(client);
+        var handler = new FakeHttpHandler(CannedResponse.MinimalCompletion());
+        using var client = new QwenChatClient(new QwenClientOptions { ApiKey = Key, Endpoint = new Uri(endpoint), DefaultModelId = "qwen-plus" }, new HttpClient(handler));
+        await client.GetResponseAsync("hi");
+        Assert.Equal(endpoint + "/chat/completions", handler.SingleRequest.Uri.ToString());
     }
 
     [Fact]
