@@ -230,7 +230,8 @@ internal static partial class DefaultResponder
         {
             var comma = url.IndexOf(',', StringComparison.Ordinal);
             var mediaType = url[5..Math.Max(5, url.IndexOf(';', StringComparison.Ordinal))];
-            var bytes = comma < 0 ? 0 : (url.Length - comma - 1) * 3 / 4;
+            var padding = url.EndsWith("==", StringComparison.Ordinal) ? 2 : url.EndsWith('=') ? 1 : 0;
+            var bytes = comma < 0 ? 0 : ((url.Length - comma - 1) * 3 / 4) - padding;
             return $"a {mediaType} image of about {bytes} bytes";
         }
 

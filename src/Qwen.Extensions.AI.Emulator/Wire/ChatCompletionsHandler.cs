@@ -100,7 +100,13 @@ internal sealed class ChatCompletionsHandler
 
         if (reply.RetryAfter is { } retryAfter)
         {
+            // Retry-After carries whole seconds (RFC 9110); a sub-second wait also goes out as retry-after-ms, which clients
+            // (ours and OpenAI's) prefer, so RetryAfter = 200 ms means 200 ms rather than a rounded-up second.
             response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (reply.RetryAfterMilliseconds is null && retryAfter.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                response.Headers["retry-after-ms"] = ((long)Math.Ceiling(retryAfter.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
         if (reply.RetryAfterMilliseconds is { } retryAfterMs)

@@ -179,6 +179,16 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASubSecondRetryAfterAlsoGoesOutAsRetryAfterMs()
+    {
+        _emulator.Enqueue(EmulatorReply.Fail(429, "limit_requests", "Requests rate limit exceeded") with { RetryAfter = TimeSpan.FromMilliseconds(200) });
+        using var response = await PostAsync("""{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}""");
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter!.Delta);
+        Assert.Equal("200", Assert.Single(response.Headers.GetValues("retry-after-ms")));
+    }
+
+    [Fact]
     public async Task FaultErrorEventMidStreamSurfacesAsQwenApiException()
     {
         _emulator.Enqueue(EmulatorReply.Default() with { ErrorEventAfter = 2 });
