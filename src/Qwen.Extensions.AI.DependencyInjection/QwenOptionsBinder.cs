@@ -21,6 +21,7 @@ internal static class QwenOptionsBinder
         nameof(QwenClientOptions.ApiKey), nameof(QwenClientOptions.Endpoint), nameof(QwenClientOptions.DefaultModelId),
         nameof(QwenClientOptions.AllowInsecureHttp), nameof(QwenClientOptions.MaxRetries), nameof(QwenClientOptions.RetryBaseDelay),
         nameof(QwenClientOptions.RequestTimeout), nameof(QwenClientOptions.StreamingHeadersTimeout), nameof(QwenClientOptions.StreamingIdleTimeout),
+        nameof(QwenClientOptions.StreamingResponseTimeout), nameof(QwenClientOptions.MaxResponseBodyBytes),
     ];
 
     public static void Bind(IConfiguration section, QwenClientOptions options)
@@ -63,6 +64,12 @@ internal static class QwenOptionsBinder
                     break;
                 case "STREAMINGIDLETIMEOUT":
                     options.StreamingIdleTimeout = ToTimeSpan(child);
+                    break;
+                case "STREAMINGRESPONSETIMEOUT":
+                    options.StreamingResponseTimeout = ToTimeSpan(child);
+                    break;
+                case "MAXRESPONSEBODYBYTES":
+                    options.MaxResponseBodyBytes = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) ? max : throw Invalid(child, "a whole number of bytes (up to 2147483647)", showValue: true);
                     break;
                 default:
                     throw new InvalidOperationException(
