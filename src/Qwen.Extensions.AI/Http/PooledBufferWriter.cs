@@ -4,18 +4,24 @@ namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over <see cref="ArrayPool{T}"/> arrays, so request and answer bodies need no fresh byte[] per
-/// call. Arrays above <see cref="MaxPooledBytes"/> are allocated and left to the GC instead: a large (or hostile) body must not
-/// stay pinned in the shared pool after it was refused or parsed.
+/// call. For a response body (<c>poolLargeBuffers: false</c>), arrays above <see cref="MaxPooledBytes"/> are allocated and left
+/// to the GC instead: a large (or hostile) answer must not stay pinned in the shared pool after it was refused or parsed. Request
+/// bodies (the caller's own data, such as a large image) keep pooling every size.
 /// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
     /// <summary>The largest array taken from and handed back to <see cref="ArrayPool{T}.Shared"/>.</summary>
     public const int MaxPooledBytes = 1024 * 1024;
 
+    private readonly bool _poolLargeBuffers;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity = 4096) => _buffer = Rent(initialCapacity);
+    public PooledBufferWriter(int initialCapacity = 4096, bool poolLargeBuffers = true)
+    {
+        _poolLargeBuffers = poolLargeBuffers;
+        _buffer = Rent(initialCapacity);
+    }
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
@@ -73,12 +79,12 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _buffer = next;
     }
 
-    private static byte[] Rent(int size) =>
-        size <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+    private byte[] Rent(int size) =>
+        _poolLargeBuffers || size <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
 
-    private static void Return(byte[] buffer)
+    private void Return(byte[] buffer)
     {
-        if (buffer.Length is > 0 and <= MaxPooledBytes)
+        if (buffer.Length > 0 && (_poolLargeBuffers || buffer.Length <= MaxPooledBytes))
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

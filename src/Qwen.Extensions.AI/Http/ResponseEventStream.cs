@@ -277,7 +277,8 @@ internal sealed class ResponseEventStream : Stream
             throw QwenErrors.BodyTooLarge(maxBytes, length, status, requestId, apiKey);
         }
 
-        var buffer = new PooledBufferWriter(length is > 0 && length < maxBytes ? (int)length.Value + 1 : Math.Min(16 * 1024, maxBytes + 1));
+        // Sized from Content-Length up to 1 MiB: a claimed length is not trusted with more memory than that before bytes arrive.
+        var buffer = new PooledBufferWriter(length is > 0 && length < maxBytes ? (int)Math.Min(length.Value + 1, PooledBufferWriter.MaxPooledBytes) : Math.Min(16 * 1024, maxBytes + 1), poolLargeBuffers: false);
         using var guard = perReadTimeout == Timeout.InfiniteTimeSpan ? null : new ReadDeadline(timeProvider, cancellationToken);
         var token = guard?.Token ?? cancellationToken;
         try
