@@ -76,4 +76,41 @@ public sealed class MisconfigurationTests
         Assert.Equal(5, options.MaxRetries);
         Assert.Equal(TimeSpan.FromMinutes(2), options.RequestTimeout);
     }
+
+    [Fact]
+    public void DIConfigurationBindsTheStreamingResponseTimeoutAndTheBodyCap()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Qwen:ApiKey"] = "sk-test", ["Qwen:StreamingResponseTimeout"] = "-00:00:00.001", ["Qwen:MaxResponseBodyBytes"] = "1048576",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<QwenClientOptions>>().Get(QwenChatClientServiceCollectionExtensions.DefaultHttpClientName);
+
+        Assert.Equal(Timeout.InfiniteTimeSpan, options.StreamingResponseTimeout);
+        Assert.Equal(1024 * 1024, options.MaxResponseBodyBytes);
+        Assert.NotNull(provider.GetRequiredService<IChatClient>());
+    }
+
+    [Theory]
+    [InlineData("Qwen:MaxResponseBodyBytes", "lots", "'Qwen:MaxResponseBodyBytes' must be a whole number of bytes")]
+    [InlineData("Qwen:StreamingResponseTimeout", "later", "'Qwen:StreamingResponseTimeout' must be a time span")]
+    public void DIConfigurationRejectsABadNewSetting(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test", [key] = value }).Build();
+        var services = new ServiceCollection();
+
+        var ex = Record.Exception(() =>
+        {
+            services.AddQwenChatClient(configuration.GetSection("Qwen"));
+            using var provider = services.BuildServiceProvider();
+            provider.GetRequiredService<IChatClient>();
+        });
+
+        Assert.IsType<InvalidOperationException>(ex);
+        Assert.Contains(expected, ex.Message);
+    }
 }
