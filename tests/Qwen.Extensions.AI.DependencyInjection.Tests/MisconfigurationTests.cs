@@ -95,6 +95,28 @@ public sealed class MisconfigurationTests
         Assert.NotNull(provider.GetRequiredService<IChatClient>());
     }
 
+    [Fact]
+    public void DIRegisteredHttpClientFollowsNoRedirects()
+    {
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(o => o.ApiKey = "sk-test");
+        using var provider = services.BuildServiceProvider();
+
+        HttpMessageHandler? handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(QwenChatClientServiceCollectionExtensions.DefaultHttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        var allowAutoRedirect = handler switch
+        {
+            SocketsHttpHandler sockets => sockets.AllowAutoRedirect,
+            HttpClientHandler client => client.AllowAutoRedirect,
+            _ => throw new InvalidOperationException($"unexpected primary handler {handler?.GetType()}"),
+        };
+        Assert.False(allowAutoRedirect);
+    }
+
     [Theory]
     [InlineData("Qwen:MaxResponseBodyBytes", "lots", "'Qwen:MaxResponseBodyBytes' must be a whole number of bytes")]
     [InlineData("Qwen:StreamingResponseTimeout", "later", "'Qwen:StreamingResponseTimeout' must be a time span")]

@@ -46,7 +46,8 @@ internal sealed class ResponseEventStream : Stream
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource? _linked;
     private readonly ITimer? _timer;
-    private readonly ITimer? _overallTimer;
+    private readonly TimeProvider? _timeProvider;
+    private readonly long _started;
     private readonly TimeSpan _responseTimeout;
     private readonly CancellationToken _lifetimeToken;
     private readonly string? _apiKey;
@@ -55,6 +56,7 @@ internal sealed class ResponseEventStream : Stream
     private bool _afterCarriageReturn;
     private volatile bool _timedOut;
     private volatile bool _overallTimedOut;
+    private volatile bool _armedForOverall;
 
     /// <summary>Guards the body of <paramref name="response"/>: event size, idle and overall timeouts, cut connection, disposal.</summary>
     public ResponseEventStream(
@@ -71,14 +73,14 @@ internal sealed class ResponseEventStream : Stream
         _linked = lifetimeToken.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, lifetimeToken)
             : CancellationTokenSource.CreateLinkedTokenSource(callerToken);
-        if (idleTimeout != Timeout.InfiniteTimeSpan)
-        {
-            _timer = timeProvider.CreateTimer(static state => ((ResponseEventStream)state!).OnIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        }
+        _timeProvider = timeProvider;
+        _started = timeProvider.GetTimestamp();
 
-        if (responseTimeout != Timeout.InfiniteTimeSpan)
+        // One timer for both clocks, armed only by a read that has to wait: at the idle timeout or at what is left of the
+        // overall one, whichever comes first. Reads that complete at once check the overall clock without a timer.
+        if (idleTimeout != Timeout.InfiniteTimeSpan || responseTimeout != Timeout.InfiniteTimeSpan)
         {
-            _overallTimer = timeProvider.CreateTimer(static state => ((ResponseEventStream)state!).OnOverall(), this, responseTimeout, Timeout.InfiniteTimeSpan);
+            _timer = timeProvider.CreateTimer(static state => ((ResponseEventStream)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -119,7 +121,8 @@ internal sealed class ResponseEventStream : Stream
             return ReadLimitedAsync(buffer, cancellationToken);
         }
 
-        if (_overallTimedOut)
+        var remaining = RemainingResponseTime();
+        if (_overallTimedOut || (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero))
         {
             throw OverallTimeout(null);
         }
@@ -167,8 +170,13 @@ internal sealed class ResponseEventStream : Stream
             return new ValueTask<int>(read);
         }
 
-        // Only a read that has to wait runs the idle clock; the timer can only cancel it through the linked token.
-        _timer?.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+        // Only a read that has to wait runs the clocks; the timer can only cancel it through the linked token.
+        if (_timer is not null)
+        {
+            var overallFirst = remaining != Timeout.InfiniteTimeSpan && (_idleTimeout == Timeout.InfiniteTimeSpan || remaining <= _idleTimeout);
+            _armedForOverall = overallFirst;
+            _timer.Change(overallFirst ? remaining : _idleTimeout, Timeout.InfiniteTimeSpan);
+        }
         return AwaitReadAsync(pending, buffer, perRead, cancellationToken);
     }
 
@@ -204,7 +212,6 @@ internal sealed class ResponseEventStream : Stream
         if (disposing)
         {
             _timer?.Dispose();
-            _overallTimer?.Dispose();
             _linked?.Dispose();
             _inner.Dispose();
             _response?.Dispose();
@@ -413,15 +420,23 @@ internal sealed class ResponseEventStream : Stream
     private TimeoutException OverallTimeout(Exception? inner) =>
         QwenErrors.Timeout(nameof(QwenClientOptions.StreamingResponseTimeout), _responseTimeout, "stream did not finish", RequestId, inner ?? new OperationCanceledException(), _apiKey);
 
-    private void OnOverall()
-    {
-        _overallTimedOut = true;
-        CancelQuietly();
-    }
+    /// <summary>What is left of <see cref="QwenClientOptions.StreamingResponseTimeout"/>; infinite when it is off.</summary>
+    private TimeSpan RemainingResponseTime() =>
+        _responseTimeout == Timeout.InfiniteTimeSpan || _timeProvider is null
+            ? Timeout.InfiniteTimeSpan
+            : _responseTimeout - _timeProvider.GetElapsedTime(_started);
 
-    private void OnIdle()
+    private void OnTimer()
     {
-        _timedOut = true;
+        if (_armedForOverall)
+        {
+            _overallTimedOut = true;
+        }
+        else
+        {
+            _timedOut = true;
+        }
+
         CancelQuietly();
     }
 

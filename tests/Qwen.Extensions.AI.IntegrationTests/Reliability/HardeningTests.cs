@@ -403,12 +403,14 @@ public sealed class HardeningTests(ITestOutputHelper output)
     public async Task ManyToolCallFragmentsOverManyIndicesAreGathered()
     {
         const int Indices = 10_001;
-        const int Fragments = 100_000;
+        const int Fragments = 10 * Indices; // 100,010: ten per index, so every call's arguments close as a JSON object
         var body = new StringBuilder();
         for (var i = 0; i < Fragments; i++)
         {
             var index = i % Indices;
-            var function = i < Indices ? $$"""{"name":"f{{index}}","arguments":"a"}""" : """{"arguments":"b"}""";
+            var round = i / Indices;
+            var piece = round switch { 0 => "{\\\"x\\\":\\\"", 9 => "\\\"}", _ => "y" };
+            var function = round == 0 ? $$"""{"name":"f{{index}}","arguments":"{{piece}}"}""" : $$"""{"arguments":"{{piece}}"}""";
             var id = i < Indices ? $"call_{index}" : string.Empty;
             body.Append("data: ").Append($$"""{"id":"chatcmpl-h","choices":[{"index":0,"delta":{"tool_calls":[{"index":{{index}},"id":"{{id}}","type":"function","function":{{function}}}]},"finish_reason":null}]}""").Append("\n\n");
         }
@@ -426,6 +428,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
         Assert.Equal(Indices, calls.Count);
         Assert.Equal("f0", calls[0].Name);
         Assert.Equal($"call_{Indices - 1}", calls[^1].CallId);
+        Assert.All(calls, c => Assert.Null(c.Exception));
     }
 
     private const string QwenErrorsRedacted = "***";
