@@ -101,7 +101,22 @@ public static class QwenChatClientServiceCollectionExtensions
 
         // Responses stream for as long as the model thinks: no overall timeout (cancel with the token instead). Users' own
         // ConfigureHttpClient/AddHttpMessageHandler calls on the same name run after this one.
-        services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // Like the client's own handler, the registered one follows no redirect (a 3xx is a QwenApiException naming the Location):
+        // the conversation and key are never re-sent elsewhere. A primary handler the user configures keeps its own setting.
+        services.AddHttpClient(name)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler((handler, _) =>
+            {
+                switch (handler)
+                {
+                    case SocketsHttpHandler sockets:
+                        sockets.AllowAutoRedirect = false;
+                        break;
+                    case HttpClientHandler client:
+                        client.AllowAutoRedirect = false;
+                        break;
+                }
+            });
         return name;
     }
 

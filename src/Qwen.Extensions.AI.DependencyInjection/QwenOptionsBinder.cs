@@ -22,6 +22,7 @@ internal static class QwenOptionsBinder
         nameof(QwenClientOptions.AllowInsecureHttp), nameof(QwenClientOptions.MaxRetries), nameof(QwenClientOptions.RetryBaseDelay),
         nameof(QwenClientOptions.RequestTimeout), nameof(QwenClientOptions.StreamingHeadersTimeout), nameof(QwenClientOptions.StreamingIdleTimeout),
         nameof(QwenClientOptions.StreamingRawRepresentation),
+        nameof(QwenClientOptions.StreamingResponseTimeout), nameof(QwenClientOptions.MaxResponseBodyBytes),
     ];
 
     public static void Bind(IConfiguration section, QwenClientOptions options)
@@ -67,6 +68,12 @@ internal static class QwenOptionsBinder
                     break;
                 case "STREAMINGRAWREPRESENTATION":
                     options.StreamingRawRepresentation = bool.TryParse(value, out var raw) ? raw : throw Invalid(child, "true or false", showValue: true);
+                    break;
+                case "STREAMINGRESPONSETIMEOUT":
+                    options.StreamingResponseTimeout = ToTimeSpan(child);
+                    break;
+                case "MAXRESPONSEBODYBYTES":
+                    options.MaxResponseBodyBytes = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) ? max : throw Invalid(child, "a whole number of bytes (up to 2147483647)", showValue: true);
                     break;
                 default:
                     throw new InvalidOperationException(

@@ -70,6 +70,9 @@ public class QwenApiException : Exception
     /// <summary>Gets a value indicating whether the connection failed before any response arrived (the inner exception says how).</summary>
     internal bool IsConnectionFailure { get; init; }
 
+    /// <summary>Gets or sets the <see cref="TimeProvider.GetTimestamp"/> at which the failed attempt started (a stream-only rejection's fallback shares its time).</summary>
+    internal long? AttemptStarted { get; set; }
+
     private static string Compose(string message, HttpStatusCode? statusCode, string? errorCode, string? requestId)
     {
         var sb = new StringBuilder("Qwen API error");

@@ -67,23 +67,27 @@ public sealed class QwenChatClient : IChatClient
         var model = ResolveModel(options);
         if (_streamOnlyModels.ContainsKey(model))
         {
-            return await StreamAndAggregateAsync(history, options, model, cancellationToken).ConfigureAwait(false);
+            return await StreamAndAggregateAsync(history, options, model, _sender.TimeProvider.GetTimestamp(), cancellationToken).ConfigureAwait(false);
         }
 
-        using var body = BuildBody(history, options, model, stream: false);
-        try
+        long attemptStarted;
+        using (var body = BuildBody(history, options, model, stream: false))
         {
-            using var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return ParseResponse(answer, IncludeReasoning(options));
-        }
-        catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
-        {
-            // QVQ, QwQ, Omni and open-source Qwen3 (thinking mode, or without stream) only stream: stream and aggregate, and
-            // remember the model. The five refusals this recognises are QwenErrors.StreamOnlyRejections.
-            _streamOnlyModels[model] = true;
+            try
+            {
+                using var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                return ParseResponse(answer, IncludeReasoning(options), _sender.ApiKey);
+            }
+            catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
+            {
+                // QVQ, QwQ, Omni and open-source Qwen3 (thinking mode, or without stream) only stream: stream and aggregate, and
+                // remember the model. The five refusals this recognises are QwenErrors.StreamOnlyRejections.
+                _streamOnlyModels[model] = true;
+                attemptStarted = ex.AttemptStarted ?? _sender.TimeProvider.GetTimestamp();
+            }
         }
 
-        return await StreamAndAggregateAsync(history, options, model, cancellationToken).ConfigureAwait(false);
+        return await StreamAndAggregateAsync(history, options, model, attemptStarted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -117,10 +121,31 @@ public sealed class QwenChatClient : IChatClient
     /// <returns>A short description.</returns>
     public override string ToString() => $"QwenChatClient({_sender.Endpoint}, model: {_defaultModelId ?? "(per request)"})";
 
-    private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, CancellationToken cancellationToken)
+    /// <summary>
+    /// A non-streaming call served by streaming: the attempt that began at <paramref name="attemptStarted"/> (the rejected one, or
+    /// this call) must finish within <see cref="QwenClientOptions.RequestTimeout"/>; keep-alives do not extend it.
+    /// </summary>
+    private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, long attemptStarted, CancellationToken cancellationToken)
     {
+        var timeout = _sender.RequestTimeout;
+        var timeProvider = _sender.TimeProvider;
+        using var deadline = timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = deadline is null ? null : timeProvider.CreateTimer(
+            static state => CancelQuietly((CancellationTokenSource)state!),
+            deadline,
+            Max(timeout - timeProvider.GetElapsedTime(attemptStarted), TimeSpan.FromMilliseconds(1)),
+            Timeout.InfiniteTimeSpan);
+        var token = deadline?.Token ?? cancellationToken;
+
         var body = BuildBody(history, options, model, stream: true);
-        return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), cancellationToken), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), token), token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested && !_sender.IsDisposed)
+        {
+            throw QwenErrors.Timeout(nameof(QwenClientOptions.RequestTimeout), timeout, "got no complete answer (streamed for a stream-only model)", null, ex);
+        }
     }
 
     // Sends when enumeration starts; the answer (its connection) and the pooled body are released when it ends or is abandoned.
@@ -128,7 +153,21 @@ public sealed class QwenChatClient : IChatClient
     private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, CancellationToken cancellationToken) =>
         new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _streamingRaw }, null, ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, cancellationToken);
 
-    private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning)
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call already finished.
+        }
+    }
+
+    private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning, string apiKey)
     {
         var (body, status, requestId) = answer;
         var bytes = body.WrittenSpan;
@@ -141,7 +180,7 @@ public sealed class QwenChatClient : IChatClient
         try
         {
             CompletionJsonReader.Read(bytes, frame);
-            var response = ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status);
+            var response = ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status, apiKey);
 
             // The whole body, for what has no MEAI member (system_fingerprint, cache_type, ...); a copy: the pooled body goes back.
             var reader = new Utf8JsonReader(bytes);
@@ -156,7 +195,7 @@ public sealed class QwenChatClient : IChatClient
         }
         catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {
-            throw QwenErrors.Malformed("response body", ex, status, requestId);
+            throw QwenErrors.Malformed("response body", ex, status, requestId, apiKey);
         }
     }
 

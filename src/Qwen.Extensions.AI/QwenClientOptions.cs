@@ -16,6 +16,9 @@ public sealed class QwenClientOptions
     /// <summary>The largest value <see cref="MaxRetries"/> accepts.</summary>
     public const int MaxRetriesLimit = 10;
 
+    /// <summary>The default of <see cref="MaxResponseBodyBytes"/>: 32 MiB.</summary>
+    public const int DefaultMaxResponseBodyBytes = 32 * 1024 * 1024;
+
     /// <summary>Gets or sets the DashScope API key. When <see langword="null"/>, the <c>DASHSCOPE_API_KEY</c> environment variable is used.</summary>
     public string? ApiKey { get; set; }
 
@@ -73,6 +76,21 @@ public sealed class QwenClientOptions
     /// their whole body there.
     /// </summary>
     public bool StreamingRawRepresentation { get; set; }
+
+    /// <summary>
+    /// Gets or sets the longest one streamed answer may take, from its response headers to its last byte (default 30 minutes;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off). Keep-alive comments and empty heartbeats do not extend it, so a stream
+    /// that never ends is still bounded. When it fires, a <see cref="TimeoutException"/> names it.
+    /// </summary>
+    public TimeSpan StreamingResponseTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Gets or sets the largest non-streaming answer body the client reads, in bytes, counted after decompression (default 32 MiB,
+    /// far above any real answer). A larger body fails with a <see cref="QwenApiException"/> while it is being read; error bodies are
+    /// read up to 64 KiB (or this value, if smaller). A streamed answer is not capped as a whole (each event is, at 16 MiB);
+    /// <see cref="StreamingResponseTimeout"/> bounds it instead.
+    /// </summary>
+    public int MaxResponseBodyBytes { get; set; } = DefaultMaxResponseBodyBytes;
 
     /// <summary>Gets or sets the logger factory through which retries are logged (never with the key), or <see langword="null"/> for no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -142,5 +160,6 @@ public sealed class QwenClientOptions
     /// <returns>The endpoint, default model, retry and timeout settings, and whether a key is set.</returns>
     public override string ToString() =>
         $"QwenClientOptions {{ Endpoint = {Endpoint}, DefaultModelId = {DefaultModelId ?? "(none)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(from " + ApiKeyEnvironmentVariable + ")" : "***")}, " +
-        $"MaxRetries = {MaxRetries}, RetryBaseDelay = {RetryBaseDelay}, RequestTimeout = {RequestTimeout}, StreamingHeadersTimeout = {StreamingHeadersTimeout}, StreamingIdleTimeout = {StreamingIdleTimeout} }}";
+        $"MaxRetries = {MaxRetries}, RetryBaseDelay = {RetryBaseDelay}, RequestTimeout = {RequestTimeout}, StreamingHeadersTimeout = {StreamingHeadersTimeout}, StreamingIdleTimeout = {StreamingIdleTimeout}, " +
+        $"StreamingResponseTimeout = {StreamingResponseTimeout}, MaxResponseBodyBytes = {MaxResponseBodyBytes} }}";
 }

@@ -144,5 +144,61 @@ public sealed class MisconfigurationTests
 
         Assert.Contains("'PATH' is not a Qwen client setting", ex.Message, StringComparison.Ordinal);
         Assert.Contains("GetSection(\"Qwen\")", ex.Message, StringComparison.Ordinal);
+    public void DIConfigurationBindsTheStreamingResponseTimeoutAndTheBodyCap()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Qwen:ApiKey"] = "sk-test", ["Qwen:StreamingResponseTimeout"] = "-00:00:00.001", ["Qwen:MaxResponseBodyBytes"] = "1048576",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<QwenClientOptions>>().Get(QwenChatClientServiceCollectionExtensions.DefaultHttpClientName);
+
+        Assert.Equal(Timeout.InfiniteTimeSpan, options.StreamingResponseTimeout);
+        Assert.Equal(1024 * 1024, options.MaxResponseBodyBytes);
+        Assert.NotNull(provider.GetRequiredService<IChatClient>());
+    }
+
+    [Fact]
+    public void DIRegisteredHttpClientFollowsNoRedirects()
+    {
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(o => o.ApiKey = "sk-test");
+        using var provider = services.BuildServiceProvider();
+
+        HttpMessageHandler? handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(QwenChatClientServiceCollectionExtensions.DefaultHttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        var allowAutoRedirect = handler switch
+        {
+            SocketsHttpHandler sockets => sockets.AllowAutoRedirect,
+            HttpClientHandler client => client.AllowAutoRedirect,
+            _ => throw new InvalidOperationException($"unexpected primary handler {handler?.GetType()}"),
+        };
+        Assert.False(allowAutoRedirect);
+    }
+
+    [Theory]
+    [InlineData("Qwen:MaxResponseBodyBytes", "lots", "'Qwen:MaxResponseBodyBytes' must be a whole number of bytes")]
+    [InlineData("Qwen:StreamingResponseTimeout", "later", "'Qwen:StreamingResponseTimeout' must be a time span")]
+    public void DIConfigurationRejectsABadNewSetting(string key, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test", [key] = value }).Build();
+        var services = new ServiceCollection();
+
+        var ex = Record.Exception(() =>
+        {
+            services.AddQwenChatClient(configuration.GetSection("Qwen"));
+            using var provider = services.BuildServiceProvider();
+            provider.GetRequiredService<IChatClient>();
+        });
+
+        Assert.IsType<InvalidOperationException>(ex);
+        Assert.Contains(expected, ex.Message);
     }
 }

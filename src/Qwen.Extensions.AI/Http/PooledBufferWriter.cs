@@ -2,13 +2,26 @@ using System.Buffers;
 
 namespace Qwen.Extensions.AI.Http;
 
-/// <summary>An <see cref="IBufferWriter{T}"/> over <see cref="ArrayPool{T}"/> arrays, so request bodies need no fresh byte[] per call.</summary>
+/// <summary>
+/// An <see cref="IBufferWriter{T}"/> over <see cref="ArrayPool{T}"/> arrays, so request and answer bodies need no fresh byte[] per
+/// call. For a response body (<c>poolLargeBuffers: false</c>), arrays above <see cref="MaxPooledBytes"/> are allocated and left
+/// to the GC instead: a large (or hostile) answer must not stay pinned in the shared pool after it was refused or parsed. Request
+/// bodies (the caller's own data, such as a large image) keep pooling every size.
+/// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    /// <summary>The largest array taken from and handed back to <see cref="ArrayPool{T}.Shared"/>.</summary>
+    public const int MaxPooledBytes = 1024 * 1024;
+
+    private readonly bool _poolLargeBuffers;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity = 4096) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    public PooledBufferWriter(int initialCapacity = 4096, bool poolLargeBuffers = true)
+    {
+        _poolLargeBuffers = poolLargeBuffers;
+        _buffer = Rent(initialCapacity);
+    }
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
@@ -39,38 +52,12 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
     }
 
-    /// <summary>Reads a whole response body into a new pooled buffer, sized from Content-Length when the server sent one.</summary>
-    public static async Task<PooledBufferWriter> ReadAllAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        var length = content.Headers.ContentLength;
-        var buffer = new PooledBufferWriter(length is > 0 and < 64 * 1024 * 1024 ? (int)length.Value + 1 : 16 * 1024);
-        try
-        {
-            using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            int read;
-            while ((read = await stream.ReadAsync(buffer.GetMemory(), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                buffer.Advance(read);
-            }
-
-            return buffer;
-        }
-        catch
-        {
-            buffer.Dispose();
-            throw;
-        }
-    }
-
     public void Dispose()
     {
         var buffer = _buffer;
         _buffer = [];
         _written = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Return(buffer);
     }
 
     private void Ensure(int sizeHint)
@@ -86,13 +73,20 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
 
         var needed = checked(_written + sizeHint);
-        var next = ArrayPool<byte>.Shared.Rent(Math.Max(needed, checked(_buffer.Length * 2)));
+        var next = Rent((int)Math.Min(Math.Max(needed, 2L * _buffer.Length), Array.MaxLength));
         _buffer.AsSpan(0, _written).CopyTo(next);
-        if (_buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-        }
-
+        Return(_buffer);
         _buffer = next;
+    }
+
+    private byte[] Rent(int size) =>
+        _poolLargeBuffers || size <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+
+    private void Return(byte[] buffer)
+    {
+        if (buffer.Length > 0 && (_poolLargeBuffers || buffer.Length <= MaxPooledBytes))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -14,22 +14,30 @@ namespace Qwen.Extensions.AI.Http;
 /// </summary>
 internal static class QwenErrors
 {
-    /// <summary>The most of an error body that is read; a gateway's HTML page needs no more.</summary>
-    private const int MaxErrorBodyBytes = 64 * 1024;
+    /// <summary>What replaces the API key wherever a service-sent string echoes it.</summary>
+    public const string RedactedKey = "***";
 
-    /// <summary>A non-2xx answer (or a JSON error body sent to a streaming request): its error body, status, request id and retry hint.</summary>
-    public static async Task<QwenApiException> FromResponseAsync(HttpResponseMessage response, string? apiKey, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// A non-2xx answer (or a JSON error body sent to a streaming request): its error body (read by the one body guard, at most
+    /// <paramref name="maxBytes"/>, each read within <paramref name="perReadTimeout"/>), status, request id and retry hint. A redirect
+    /// names its <c>Location</c>: the client does not follow redirects, so the conversation is never re-sent elsewhere.
+    /// </summary>
+    public static async Task<QwenApiException> FromResponseAsync(
+        HttpResponseMessage response, string? apiKey, int maxBytes, TimeSpan perReadTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var status = response.StatusCode;
         var requestId = ResponseHeaders.RequestId(response);
-        var retryAfter = ResponseHeaders.RetryAfter(response, now);
+        var retryAfter = ResponseHeaders.RetryAfter(response, timeProvider.GetUtcNow());
         byte[] body;
         try
         {
-            body = await ReadCappedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            using var read = await ResponseEventStream.ReadBodyAsync(
+                response.Content, Math.Min(maxBytes, ResponseEventStream.MaxErrorBodyBytes), failWhenLarger: false, perReadTimeout, timeProvider, requestId, apiKey, status, cancellationToken).ConfigureAwait(false);
+            body = read.WrittenSpan.ToArray();
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        catch (Exception ex) when (ResponseEventStream.IsTransportFailure(ex))
         {
+            // A cut or undecodable error body (corrupt gzip, ...): the status still says what happened, and decides the retry.
             body = [];
         }
 
@@ -48,47 +56,68 @@ internal static class QwenErrors
 
         var detail = envelope?.Error;
         var message = detail?.Message ?? envelope?.Message;
-        if (string.IsNullOrWhiteSpace(message))
+        if ((int)status is >= 300 and < 400)
+        {
+            var location = response.Headers.Location;
+            message = $"The service answered {(int)status} {response.ReasonPhrase}, a redirect to '{location?.ToString() ?? "(no Location)"}'; the client does not follow redirects " +
+                "(the conversation and key would be re-sent to another address). Check QwenClientOptions.Endpoint." +
+                (string.IsNullOrWhiteSpace(message) ? string.Empty : " The service said: " + message);
+        }
+        else if (string.IsNullOrWhiteSpace(message))
         {
             message = body.Length == 0
                 ? $"The service answered {(int)status} {response.ReasonPhrase} with an empty body."
                 : $"The service answered {(int)status} {response.ReasonPhrase} with a body that is not a JSON error: {Snippet(body)}";
         }
 
-        return new QwenApiException(
-            Redact(message, apiKey),
-            status,
-            detail?.Code ?? envelope?.Code,
-            detail?.Type,
-            detail?.Param,
-            requestId ?? envelope?.RequestId)
-        {
-            RetryAfter = retryAfter,
-        };
+        return Create(message, status, detail?.Code ?? envelope?.Code, detail?.Type, detail?.Param, requestId ?? envelope?.RequestId, null, apiKey, retryAfter);
     }
 
-    /// <summary>Throws when a parsed body or event is an error (<c>{"error":{...}}</c> or the native <c>{"code","message"}</c>).</summary>
-    public static void ThrowIfError(ChatCompletionFrame frame, string? requestId, HttpStatusCode? status)
+    /// <summary>
+    /// Throws when a parsed body or event is an error: <c>{"error":{...}}</c>, or the native <c>{"code","message"}</c> (code a string or
+    /// a number other than 0/200) with no choice to show, whether <c>choices</c> is missing or empty.
+    /// </summary>
+    public static void ThrowIfError(ChatCompletionFrame frame, string? requestId, HttpStatusCode? status, string? apiKey)
     {
         if (frame.Error is { } error)
         {
-            throw FromErrorDetail(error, status, requestId ?? frame.RequestId);
+            throw FromErrorDetail(error, status, requestId ?? frame.RequestId, apiKey);
         }
 
-        if (!string.IsNullOrEmpty(frame.NativeCode) && frame.ChoiceCount == 0)
+        if (IsNativeError(frame))
         {
-            throw FromNativeError(frame.NativeCode, frame.NativeMessage, status, requestId ?? frame.RequestId);
+            throw FromNativeError(frame.NativeCode!, frame.NativeMessage, status, requestId ?? frame.RequestId, apiKey);
         }
     }
 
+    /// <summary>Whether the frame is DashScope's native error shape: a top-level <c>code</c> that is not a success code, and no choice.</summary>
+    public static bool IsNativeError(ChatCompletionFrame frame) =>
+        frame.ChoiceCount == 0 && frame.NativeCode is { Length: > 0 } code && code is not ("0" or "200");
+
     /// <summary>An <c>{"error":{...}}</c> object in a 2xx body or a stream event.</summary>
-    public static QwenApiException FromErrorDetail(ErrorDetail error, HttpStatusCode? status, string? requestId) =>
-        new(string.IsNullOrWhiteSpace(error.Message) ? "The service reported an error without a message." : error.Message,
-            status, error.Code, error.Type, error.Param, requestId);
+    public static QwenApiException FromErrorDetail(ErrorDetail error, HttpStatusCode? status, string? requestId, string? apiKey) =>
+        Create(string.IsNullOrWhiteSpace(error.Message) ? "The service reported an error without a message." : error.Message,
+            status, error.Code, error.Type, error.Param, requestId, null, apiKey);
 
     /// <summary>A native-protocol <c>{"code","message"}</c> error in a 2xx body or a stream event.</summary>
-    public static QwenApiException FromNativeError(string code, string? message, HttpStatusCode? status, string? requestId) =>
-        new(message ?? code, status, code, null, null, requestId);
+    public static QwenApiException FromNativeError(string code, string? message, HttpStatusCode? status, string? requestId, string? apiKey) =>
+        Create(string.IsNullOrWhiteSpace(message) ? code : message, status, code, null, null, requestId, null, apiKey);
+
+    /// <summary>A non-streaming body larger than <see cref="QwenClientOptions.MaxResponseBodyBytes"/> (after decompression).</summary>
+    public static QwenApiException BodyTooLarge(int maxBytes, long? contentLength, HttpStatusCode? status, string? requestId, string? apiKey) =>
+        Create(string.Create(CultureInfo.InvariantCulture, $"The response body is larger than {maxBytes:N0} bytes{(contentLength is { } length ? $" (Content-Length {length:N0})" : string.Empty)}, the most the client reads (QwenClientOptions.MaxResponseBodyBytes); it was not read further."),
+            status, null, null, null, requestId, null, apiKey);
+
+    /// <summary>The client was disposed while a call was running (or before it started).</summary>
+    public static ObjectDisposedException Disposed(Exception? inner) =>
+        inner is null
+            ? new ObjectDisposedException(nameof(QwenChatClient), "The QwenChatClient was disposed while the call was running.")
+            : new ObjectDisposedException("The QwenChatClient was disposed while the call was running.", inner);
+
+    /// <summary>Replaces every occurrence of the API key in a service-sent string (message, code, type, param, request id, header).</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Redact(string? text, string? apiKey) =>
+        text is null || string.IsNullOrEmpty(apiKey) || apiKey.Length < 4 ? text : text.Replace(apiKey, RedactedKey, StringComparison.Ordinal);
 
     /// <summary>A 2xx answer with nothing in it.</summary>
     public static QwenApiException EmptyBody(HttpStatusCode status, string? requestId) =>
@@ -99,16 +128,16 @@ internal static class QwenErrors
         new(hasChoicesArray ? "The response has an empty 'choices' array." : "The response has no 'choices'.", status, null, null, null, requestId);
 
     /// <summary>A body or event that could not be read as the protocol says (see <see cref="IsMalformedPayload"/>).</summary>
-    public static QwenApiException Malformed(string what, Exception inner, HttpStatusCode? status, string? requestId) =>
-        new($"The service sent a malformed {what}: {inner.Message}", status, null, null, null, requestId, inner);
+    public static QwenApiException Malformed(string what, Exception inner, HttpStatusCode? status, string? requestId, string? apiKey = null) =>
+        Create($"The service sent a malformed {what}: {inner.Message}", status, null, null, null, requestId, inner, apiKey);
 
-    /// <summary>The connection broke while an answer that had begun (status and headers in) was being read.</summary>
+    /// <summary>The connection broke (or the body failed to decompress) while an answer that had begun (status and headers in) was being read.</summary>
     public static QwenApiException ConnectionCut(string what, Exception inner, HttpStatusCode? status, string? requestId, string? apiKey) =>
-        new(Redact($"The connection was cut while reading the {what}: {inner.Message}", apiKey), status, null, null, null, requestId, inner);
+        Create($"The connection was cut while reading the {what}: {inner.Message}", status, null, null, null, requestId, inner, apiKey);
 
-    /// <summary>The connection broke while a streamed reply was coming.</summary>
+    /// <summary>The connection broke (or the body failed to decompress) while a streamed reply was coming.</summary>
     public static QwenApiException StreamCut(Exception inner, HttpStatusCode? status, string? requestId, string? apiKey) =>
-        new(Redact($"The connection was cut while the reply was streaming: {inner.Message}", apiKey), status, null, null, null, requestId, inner);
+        Create($"The connection was cut while the reply was streaming: {inner.Message}", status, null, null, null, requestId, inner, apiKey);
 
     /// <summary>A stream that ended cleanly, but before <c>data: [DONE]</c>.</summary>
     public static QwenApiException StreamEndedBeforeDone(HttpStatusCode? status, string? requestId) =>
@@ -128,10 +157,10 @@ internal static class QwenErrors
         };
 
     /// <summary>One of the client's own timeouts fired; the message names the option (<paramref name="optionName"/>) and its value.</summary>
-    public static TimeoutException Timeout(string optionName, TimeSpan timeout, string what, string? requestId, Exception inner) =>
+    public static TimeoutException Timeout(string optionName, TimeSpan timeout, string what, string? requestId, Exception inner, string? apiKey = null) =>
         new TimeoutException($"The Qwen request {what} within {Describe(timeout)} (QwenClientOptions.{optionName}). " +
             $"Raise QwenClientOptions.{optionName}, or set it to Timeout.InfiniteTimeSpan to turn it off." +
-            (requestId is null ? string.Empty : $" (request id: {requestId})"),
+            (requestId is null ? string.Empty : $" (request id: {Redact(requestId, apiKey)})"),
             inner);
 
     /// <summary>The caller's <see cref="HttpClient.Timeout"/> fired, not one of ours.</summary>
@@ -181,22 +210,13 @@ internal static class QwenErrors
         return false;
     }
 
-    private static string Redact(string message, string? apiKey) =>
-        string.IsNullOrEmpty(apiKey) || apiKey.Length < 4 ? message : message.Replace(apiKey, "***", StringComparison.Ordinal);
-
-    private static async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxErrorBodyBytes];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+    /// <summary>The one constructor of service-reported failures: every string field is redacted before it reaches the exception.</summary>
+    private static QwenApiException Create(
+        string message, HttpStatusCode? status, string? code, string? type, string? param, string? requestId, Exception? inner, string? apiKey, TimeSpan? retryAfter = null) =>
+        new(Redact(message, apiKey), status, Redact(code, apiKey), Redact(type, apiKey), Redact(param, apiKey), Redact(requestId, apiKey), inner)
         {
-            total += read;
-        }
-
-        return buffer.AsSpan(0, total).ToArray();
-    }
+            RetryAfter = retryAfter,
+        };
 
     private static string Snippet(byte[] body)
     {

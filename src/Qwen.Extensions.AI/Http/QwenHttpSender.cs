@@ -27,8 +27,14 @@ internal sealed class QwenHttpSender : IDisposable
     private readonly TimeSpan _requestTimeout;
     private readonly TimeSpan _headersTimeout;
     private readonly TimeSpan _idleTimeout;
+    private readonly TimeSpan _responseTimeout;
+    private readonly int _maxBodyBytes;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+
+    // Cancelled by Dispose: a call in flight (a retry wait, the headers, a body, a stream) ends at once with ObjectDisposedException.
+    // Never disposed itself, so a late call can still link to it.
+    private readonly CancellationTokenSource _lifetime = new();
 
     public QwenHttpSender(QwenClientOptions options, string apiKey, HttpClient? httpClient)
     {
@@ -42,12 +48,19 @@ internal sealed class QwenHttpSender : IDisposable
         _requestTimeout = options.RequestTimeout;
         _headersTimeout = options.StreamingHeadersTimeout;
         _idleTimeout = options.StreamingIdleTimeout;
+        _responseTimeout = options.StreamingResponseTimeout;
+        _maxBodyBytes = options.MaxResponseBodyBytes;
         _timeProvider = options.TimeProvider;
         _logger = (ILogger?)options.LoggerFactory?.CreateLogger<QwenChatClient>() ?? NullLogger.Instance;
         _disposeHttpClient = httpClient is null;
 
-        // Our own timeouts apply, so the client's is off; a pooled connection is renewed now and then to follow DNS changes.
-        _httpClient = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        // Our own timeouts apply, so the client's is off; a pooled connection is renewed now and then to follow DNS changes. Redirects
+        // are not followed: a 3xx becomes a QwenApiException naming the Location, so the conversation and key never go elsewhere
+        // (a caller's HttpClient keeps its own setting).
+        _httpClient = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
     }
 
     public Uri Endpoint { get; }
@@ -55,6 +68,21 @@ internal sealed class QwenHttpSender : IDisposable
     public Uri ChatCompletionsUri { get; }
 
     public HttpClient HttpClient => _httpClient;
+
+    /// <summary>Gets <see cref="QwenClientOptions.RequestTimeout"/>, which also bounds the stream-only fallback of a non-streaming call.</summary>
+    public TimeSpan RequestTimeout => _requestTimeout;
+
+    /// <summary>Gets the configured clock.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>Gets a token cancelled when the client is disposed.</summary>
+    public CancellationToken LifetimeToken => _lifetime.Token;
+
+    /// <summary>Gets the API key, for redaction only.</summary>
+    public string ApiKey => _apiKey;
+
+    /// <summary>Gets a value indicating whether the client was disposed.</summary>
+    public bool IsDisposed => _lifetime.IsCancellationRequested;
 
     /// <summary>Sends a non-streaming request (with retries) and reads the whole 2xx answer, each attempt within <see cref="QwenClientOptions.RequestTimeout"/>.</summary>
     public Task<CompletionBody> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
@@ -69,6 +97,15 @@ internal sealed class QwenHttpSender : IDisposable
 
     public void Dispose()
     {
+        try
+        {
+            _lifetime.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback of a call in flight threw; that call reports its own failure.
+        }
+
         if (_disposeHttpClient)
         {
             _httpClient.Dispose();
@@ -78,11 +115,21 @@ internal sealed class QwenHttpSender : IDisposable
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, or fails in a way <see cref="TryPlanRetry"/> does not retry.</summary>
     private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, ReadOnlyMemory<byte>, CancellationToken, Task<T>> attempt, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        if (_lifetime.IsCancellationRequested)
+        {
+            throw QwenErrors.Disposed(null);
+        }
+
         for (var retry = 1; ; retry++)
         {
             try
             {
                 return await attempt(this, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QwenApiException) when (_lifetime.IsCancellationRequested)
+            {
+                // Disposed while the attempt failed: not retried, and reported as the disposal it is.
+                throw QwenErrors.Disposed(null);
             }
             catch (QwenApiException ex) when (TryPlanRetry(ex, retry, out var delay))
             {
@@ -93,24 +140,32 @@ internal sealed class QwenHttpSender : IDisposable
 
     private async Task<CompletionBody> SendOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        using var deadline = Deadline.Start(_requestTimeout, _timeProvider, cancellationToken);
+        using var deadline = Deadline.Start(_requestTimeout, _timeProvider, cancellationToken, _lifetime.Token);
         string? requestId = null;
         try
         {
-            using var response = await SendCoreAsync(body, streaming: false, deadline.Token).ConfigureAwait(false);
-            requestId = ResponseHeaders.RequestId(response);
+            using var response = await SendCoreAsync(body, streaming: false, deadline.Token, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+            requestId = QwenErrors.Redact(ResponseHeaders.RequestId(response), _apiKey);
             PooledBufferWriter bytes;
             try
             {
-                // Into a pooled buffer, not a fresh byte[] (and no intermediate copy): the body is parsed and released at once.
-                bytes = await PooledBufferWriter.ReadAllAsync(response.Content, deadline.Token).ConfigureAwait(false);
+                // Into a pooled buffer, not a fresh byte[] (and no intermediate copy): the body is parsed and released at once. The
+                // whole read runs under RequestTimeout, and stops at MaxResponseBodyBytes (after decompression).
+                bytes = await ResponseEventStream.ReadBodyAsync(
+                    response.Content, _maxBodyBytes, failWhenLarger: true, Timeout.InfiniteTimeSpan, _timeProvider, requestId, _apiKey, response.StatusCode, deadline.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException && !deadline.Token.IsCancellationRequested)
+            catch (Exception ex) when (ResponseEventStream.IsTransportFailure(ex) && !deadline.Token.IsCancellationRequested)
             {
                 throw QwenErrors.ConnectionCut("response body", ex, response.StatusCode, requestId, _apiKey);
             }
 
             return new CompletionBody(bytes, response.StatusCode, requestId);
+        }
+        catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
+        {
+            // The stream-only fallback belongs to this attempt: it gets what is left of RequestTimeout.
+            ex.AttemptStarted = deadline.Started;
+            throw;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
         {
@@ -127,11 +182,11 @@ internal sealed class QwenHttpSender : IDisposable
     private async Task<ResponseEventStream> SendStreamingOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
-        using (var deadline = Deadline.Start(_headersTimeout, _timeProvider, cancellationToken))
+        using (var deadline = Deadline.Start(_headersTimeout, _timeProvider, cancellationToken, _lifetime.Token))
         {
             try
             {
-                response = await SendCoreAsync(body, streaming: true, deadline.Token).ConfigureAwait(false);
+                response = await SendCoreAsync(body, streaming: true, deadline.Token, _idleTimeout).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
             {
@@ -149,17 +204,18 @@ internal sealed class QwenHttpSender : IDisposable
         {
             // A JSON answer to a streaming request is an error body (some gateways send errors with 200), never a stream:
             // report what it says rather than "the stream ended before [DONE]".
+            // Read under StreamingIdleTimeout per read, like the stream it replaces.
             using (response)
             {
-                throw await QwenErrors.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                throw await ReadErrorAsync(response, _idleTimeout, cancellationToken).ConfigureAwait(false);
             }
         }
 
         try
         {
-            var requestId = ResponseHeaders.RequestId(response);
+            var requestId = QwenErrors.Redact(ResponseHeaders.RequestId(response), _apiKey);
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new ResponseEventStream(response, stream, requestId, _idleTimeout, _timeProvider, cancellationToken, _apiKey);
+            return new ResponseEventStream(response, stream, requestId, _idleTimeout, _responseTimeout, _timeProvider, cancellationToken, _lifetime.Token, _apiKey);
         }
         catch
         {
@@ -169,7 +225,7 @@ internal sealed class QwenHttpSender : IDisposable
     }
 
     /// <summary>One POST; a non-2xx answer becomes a <see cref="QwenApiException"/>, a failed connection one with <see cref="QwenApiException.IsConnectionFailure"/>.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(ReadOnlyMemory<byte> body, bool streaming, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(ReadOnlyMemory<byte> body, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var request = new HttpRequestMessage(HttpMethod.Post, ChatCompletionsUri)
@@ -197,9 +253,13 @@ internal sealed class QwenHttpSender : IDisposable
 
         using (response)
         {
-            throw await QwenErrors.FromResponseAsync(response, _apiKey, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            throw await ReadErrorAsync(response, perReadTimeout, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Reads an error body (capped, each read within <paramref name="perReadTimeout"/>) into a <see cref="QwenApiException"/>.</summary>
+    private Task<QwenApiException> ReadErrorAsync(HttpResponseMessage response, TimeSpan perReadTimeout, CancellationToken cancellationToken) =>
+        QwenErrors.FromResponseAsync(response, _apiKey, _maxBodyBytes, perReadTimeout, _timeProvider, cancellationToken);
 
     /// <summary>
     /// An attempt ended by a cancellation (or by a connection torn down because of one): the caller's token stays an
@@ -208,6 +268,11 @@ internal sealed class QwenHttpSender : IDisposable
     /// </summary>
     private Exception TranslateCancellation(Exception ex, Deadline deadline, CancellationToken cancellationToken, string optionName, TimeSpan timeout, string what, string? requestId)
     {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return QwenErrors.Disposed(ex);
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             return ex as OperationCanceledException ?? new OperationCanceledException("The Qwen request was cancelled.", ex, cancellationToken);
@@ -215,7 +280,7 @@ internal sealed class QwenHttpSender : IDisposable
 
         if (deadline.Fired)
         {
-            return QwenErrors.Timeout(optionName, timeout, what, requestId, ex);
+            return QwenErrors.Timeout(optionName, timeout, what, requestId, ex, _apiKey);
         }
 
         return ex is OperationCanceledException ? QwenErrors.HttpClientTimeout(_httpClient.Timeout, ex) : ex;
@@ -237,7 +302,7 @@ internal sealed class QwenHttpSender : IDisposable
 
         if (error.RetryAfter > RetryPolicy.MaxRetryAfter && RetryPolicy.IsRetryable(error))
         {
-            Log.RetryAfterTooLong(_logger, (int?)error.StatusCode, error.ErrorCode, error.RetryAfter.Value.TotalSeconds, error.RequestId);
+            Log.RetryAfterTooLong(_logger, (int?)error.StatusCode, QwenErrors.Redact(error.ErrorCode, _apiKey), error.RetryAfter.Value.TotalSeconds, QwenErrors.Redact(error.RequestId, _apiKey));
         }
 
         return false;
@@ -245,14 +310,29 @@ internal sealed class QwenHttpSender : IDisposable
 
     private async Task DelayAsync(QwenApiException error, int retry, TimeSpan delay, CancellationToken cancellationToken)
     {
-        Log.Retrying(_logger, retry, _maxRetries, (long)delay.TotalMilliseconds, (int?)error.StatusCode, error.ErrorCode ?? error.InnerException?.GetType().Name, error.RequestId);
+        // The exception's fields are redacted by QwenErrors; redacted again here so no log line can carry the key.
+        Log.Retrying(_logger, retry, _maxRetries, (long)delay.TotalMilliseconds, (int?)error.StatusCode, QwenErrors.Redact(error.ErrorCode, _apiKey) ?? error.InnerException?.GetType().Name, QwenErrors.Redact(error.RequestId, _apiKey));
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            // Disposal wakes the wait at once.
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            try
+            {
+                await Task.Delay(delay, _timeProvider, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (_lifetime.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw QwenErrors.Disposed(ex);
+            }
         }
         else
         {
             cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (_lifetime.IsCancellationRequested)
+        {
+            throw QwenErrors.Disposed(null);
         }
     }
 
@@ -271,6 +351,12 @@ internal sealed class QwenHttpSender : IDisposable
         ValidateTimeout(options.RequestTimeout, nameof(QwenClientOptions.RequestTimeout));
         ValidateTimeout(options.StreamingHeadersTimeout, nameof(QwenClientOptions.StreamingHeadersTimeout));
         ValidateTimeout(options.StreamingIdleTimeout, nameof(QwenClientOptions.StreamingIdleTimeout));
+        ValidateTimeout(options.StreamingResponseTimeout, nameof(QwenClientOptions.StreamingResponseTimeout));
+        if (options.MaxResponseBodyBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException("options", options.MaxResponseBodyBytes, $"QwenClientOptions.MaxResponseBodyBytes must be positive (default {QwenClientOptions.DefaultMaxResponseBodyBytes:N0}); got {options.MaxResponseBodyBytes}.");
+        }
+
         if (options.TimeProvider is null)
         {
             throw new ArgumentException("QwenClientOptions.TimeProvider is null; leave it at TimeProvider.System or set a TimeProvider.", "options");
@@ -292,24 +378,26 @@ internal sealed class QwenHttpSender : IDisposable
         private readonly ITimer? _timer;
         private volatile bool _fired;
 
-        private Deadline(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+        private Deadline(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, CancellationToken lifetimeToken)
         {
-            if (timeout == Timeout.InfiniteTimeSpan)
-            {
-                Token = cancellationToken;
-                return;
-            }
-
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Started = timeProvider.GetTimestamp();
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetimeToken);
             Token = _linked.Token;
-            _timer = timeProvider.CreateTimer(static state => ((Deadline)state!).Fire(), this, timeout, Timeout.InfiniteTimeSpan);
+            if (timeout != Timeout.InfiniteTimeSpan)
+            {
+                _timer = timeProvider.CreateTimer(static state => ((Deadline)state!).Fire(), this, timeout, Timeout.InfiniteTimeSpan);
+            }
         }
 
         public CancellationToken Token { get; }
 
         public bool Fired => _fired;
 
-        public static Deadline Start(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken) => new(timeout, timeProvider, cancellationToken);
+        /// <summary>Gets the <see cref="TimeProvider.GetTimestamp"/> at which the attempt started.</summary>
+        public long Started { get; }
+
+        public static Deadline Start(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, CancellationToken lifetimeToken) =>
+            new(timeout, timeProvider, cancellationToken, lifetimeToken);
 
         public void Dispose()
         {

@@ -7,12 +7,13 @@ namespace Qwen.Extensions.AI.Mapping;
 /// <summary>A non-streaming <c>chat.completion</c> frame → <see cref="ChatResponse"/> (one message per choice, each with its own message id).</summary>
 internal static class ChatResponseMapper
 {
-    public static ChatResponse ToChatResponse(ChatCompletionFrame frame, string? requestId, bool includeReasoning, System.Net.HttpStatusCode status)
+    public static ChatResponse ToChatResponse(ChatCompletionFrame frame, string? requestId, bool includeReasoning, System.Net.HttpStatusCode status, string? apiKey = null)
     {
-        QwenErrors.ThrowIfError(frame, requestId, status);
+        QwenErrors.ThrowIfError(frame, requestId, status, apiKey);
+        requestId ??= QwenErrors.Redact(frame.RequestId, apiKey);
         if (frame.ChoiceCount == 0)
         {
-            throw QwenErrors.NoChoices(frame.HasChoices, status, requestId ?? frame.RequestId);
+            throw QwenErrors.NoChoices(frame.HasChoices, status, requestId);
         }
 
         var createdAt = frame.Created is { } created ? DateTimeOffset.FromUnixTimeSeconds(created) : (DateTimeOffset?)null;
@@ -31,7 +32,6 @@ internal static class ChatResponseMapper
             }
         }
 
-        requestId ??= frame.RequestId;
         if (requestId is not null)
         {
             (properties ??= new())[QwenPropertyNames.RequestId] = requestId;

@@ -92,7 +92,13 @@ internal static class CompletionJsonReader
             else if (name.SequenceEqual(ResponseFields.Utf8.Code))
             {
                 reader.Read();
-                frame.NativeCode = reader.TokenType == JsonTokenType.String ? reader.GetString() : SkipValue(ref reader);
+                // DashScope's native errors send the code as a string ("InvalidParameter") or a number (500): both are kept.
+                frame.NativeCode = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+                    _ => SkipValue(ref reader),
+                };
             }
             else if (name.SequenceEqual(ResponseFields.Utf8.Message))
             {
@@ -326,17 +332,17 @@ internal static class CompletionJsonReader
             if (reader.ValueTextEquals(ResponseFields.Utf8.PromptTokens))
             {
                 reader.Read();
-                usage.PromptTokens = ReadInteger(ref reader);
+                usage.PromptTokens = ReadCounter(ref reader);
             }
             else if (reader.ValueTextEquals(ResponseFields.Utf8.CompletionTokens))
             {
                 reader.Read();
-                usage.CompletionTokens = ReadInteger(ref reader);
+                usage.CompletionTokens = ReadCounter(ref reader);
             }
             else if (reader.ValueTextEquals(ResponseFields.Utf8.TotalTokens))
             {
                 reader.Read();
-                usage.TotalTokens = ReadInteger(ref reader);
+                usage.TotalTokens = ReadCounter(ref reader);
             }
             else if (reader.ValueTextEquals(ResponseFields.Utf8.PromptTokensDetails))
             {
@@ -445,6 +451,23 @@ internal static class CompletionJsonReader
         JsonTokenType.Null => null,
         _ => throw new JsonException($"'{field}' should be a string but is {reader.TokenType}."),
     };
+
+    /// <summary>A usage counter: a bad one (not a whole number, out of range, a string) is dropped, not fatal, so the answer is kept.</summary>
+    private static long? ReadCounter(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            if (reader.TryGetInt64(out var value))
+            {
+                return value;
+            }
+
+            return reader.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15 ? (long)d : null;
+        }
+
+        reader.Skip();
+        return null;
+    }
 
     private static long? ReadInteger(ref Utf8JsonReader reader)
     {

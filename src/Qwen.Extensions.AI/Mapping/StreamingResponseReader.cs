@@ -47,6 +47,8 @@ internal sealed class StreamingResponseReader
 
     /// <summary>Gets or sets a value indicating whether each update carries its event as a <see cref="JsonElement"/> in <c>RawRepresentation</c>.</summary>
     internal bool KeepRawEvents { get; set; }
+    /// <summary>Gets or sets the API key, redacted from every service-sent string that ends up in an exception or an update.</summary>
+    internal string? ApiKey { get; set; }
 
     /// <summary>Gets a value indicating whether <c>data: [DONE]</c> has been read.</summary>
     internal bool IsDone { get; private set; }
@@ -55,7 +57,7 @@ internal sealed class StreamingResponseReader
     public IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Stream stream, CancellationToken cancellationToken) =>
         new StreamingUpdateEnumerator(this, stream, null, null, cancellationToken);
 
-    internal QwenApiException MalformedEvent(Exception ex) => QwenErrors.Malformed("stream event", ex, Status, _requestId);
+    internal QwenApiException MalformedEvent(Exception ex) => QwenErrors.Malformed("stream event", ex, Status, _requestId, ApiKey);
 
     internal QwenApiException StreamEndedEarly() => QwenErrors.StreamEndedBeforeDone(Status, _requestId);
 
@@ -113,17 +115,18 @@ internal sealed class StreamingResponseReader
         }
         catch (Exception ex) when (QwenErrors.IsMalformedPayload(ex))
         {
-            throw QwenErrors.Malformed("stream event", ex, Status, _requestId);
+            throw QwenErrors.Malformed("stream event", ex, Status, _requestId, ApiKey);
         }
 
-        _requestId ??= frame.RequestId;
-        if (frame.Error is not null || eventType == "error" || (frame.NativeCode is { Length: > 0 } && !frame.HasChoices))
+        _requestId ??= QwenErrors.Redact(frame.RequestId, ApiKey);
+        if (eventType == "error" && frame.Error is null && !QwenErrors.IsNativeError(frame))
         {
-            frame.Error ??= new ErrorDetail { Message = frame.NativeMessage ?? "The stream reported an error.", Code = frame.NativeCode };
-
-            // The HTTP exchange succeeded (200); the error came inside the stream, so there is no HTTP status to report.
-            QwenErrors.ThrowIfError(frame, _requestId, status: null);
+            frame.Error = new ErrorDetail { Message = frame.NativeMessage ?? "The stream reported an error.", Code = frame.NativeCode };
         }
+
+        // Either error shape, with or without "choices": [] next to it. The HTTP exchange succeeded (200); the error came inside
+        // the stream, so there is no HTTP status to report.
+        QwenErrors.ThrowIfError(frame, _requestId, status: null, ApiKey);
 
         JsonElement? raw = null;
         if (KeepRawEvents)

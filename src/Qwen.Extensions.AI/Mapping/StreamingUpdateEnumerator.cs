@@ -116,6 +116,12 @@ internal sealed class StreamingUpdateEnumerator : IAsyncEnumerable<ChatResponseU
             {
                 await events.DisposeAsync().ConfigureAwait(false);
             }
+
+            if (_reader.IsDone && _answer is not null)
+            {
+                // After [DONE], read the rest (the chunked terminator, often a moment later) so the connection is reused.
+                await _answer.DrainAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -204,6 +210,7 @@ internal sealed class StreamingUpdateEnumerator : IAsyncEnumerable<ChatResponseU
             _answer = await _send(_cancellationToken).ConfigureAwait(false);
             _reader.RequestId = _answer.RequestId;
             _reader.Status = _answer.StatusCode;
+            _reader.ApiKey = _answer.ApiKey;
             _stream = _answer;
         }
 

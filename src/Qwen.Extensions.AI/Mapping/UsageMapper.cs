@@ -3,7 +3,12 @@ using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.Mapping;
 
-/// <summary><c>usage</c> → <see cref="UsageDetails"/>: cached and reasoning tokens into their own properties, other details into <see cref="UsageDetails.AdditionalCounts"/>.</summary>
+/// <summary>
+/// <c>usage</c> → <see cref="UsageDetails"/>: cached and reasoning tokens into their own properties, other details into
+/// <see cref="UsageDetails.AdditionalCounts"/>. A missing <c>total_tokens</c> is the checked sum of prompt and completion tokens;
+/// a sum that overflows is dropped (left <see langword="null"/>), never wrapped and never thrown: one bad counter does not cost
+/// the caller a good answer. (A counter that is not a whole number at all is a malformed payload, as before.)
+/// </summary>
 internal static class UsageMapper
 {
     public static UsageDetails ToUsageDetails(UsageFrame usage)
@@ -12,7 +17,7 @@ internal static class UsageMapper
         {
             InputTokenCount = usage.PromptTokens,
             OutputTokenCount = usage.CompletionTokens,
-            TotalTokenCount = usage.TotalTokens ?? (usage.PromptTokens + usage.CompletionTokens),
+            TotalTokenCount = usage.TotalTokens ?? CheckedSum(usage.PromptTokens, usage.CompletionTokens),
             CachedInputTokenCount = usage.CachedTokens,
             ReasoningTokenCount = usage.ReasoningTokens,
         };
@@ -29,5 +34,23 @@ internal static class UsageMapper
         }
 
         return details;
+    }
+
+    /// <summary>The sum, or <see langword="null"/> when either part is missing or the sum does not fit a <see cref="long"/>.</summary>
+    private static long? CheckedSum(long? a, long? b)
+    {
+        if (a is not { } x || b is not { } y)
+        {
+            return null;
+        }
+
+        try
+        {
+            return checked(x + y);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 }
