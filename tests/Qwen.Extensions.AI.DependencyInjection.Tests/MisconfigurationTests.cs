@@ -144,6 +144,9 @@ public sealed class MisconfigurationTests
 
         Assert.Contains("'PATH' is not a Qwen client setting", ex.Message, StringComparison.Ordinal);
         Assert.Contains("GetSection(\"Qwen\")", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DIConfigurationBindsTheStreamingResponseTimeoutAndTheBodyCap()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
