@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Qwen.Extensions.AI.Emulator;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace Qwen.Extensions.AI.Emulator;
 
 /// <summary>A request the emulator received, kept for assertions.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-using Microsoft.SemanticKernel.ChatCompletion;
 using Qwen.Extensions.AI;
 
 namespace Microsoft.SemanticKernel;

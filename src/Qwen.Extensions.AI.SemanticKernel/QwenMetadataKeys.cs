@@ -1,5 +1,3 @@
-using Microsoft.SemanticKernel;
-
 namespace Qwen.Extensions.AI.SemanticKernel;
 
 /// <summary>Keys under which Qwen results carry extra data in Semantic Kernel's <see cref="KernelContent.Metadata"/>.</summary>

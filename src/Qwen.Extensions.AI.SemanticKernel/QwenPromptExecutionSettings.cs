@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.AI;
-using Microsoft.SemanticKernel;
 using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI.SemanticKernel;

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.SemanticKernel.ChatCompletion;
 using Qwen.Extensions.AI;
 using Qwen.Extensions.AI.SemanticKernel;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-
 namespace Qwen.Extensions.AI;
 
 /// <summary>An error reported by DashScope (an HTTP error or an error event inside a stream), or a response that breaks the protocol.</summary>

@@ -1,11 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Http;
-using Qwen.Extensions.AI.Mapping;
-using Qwen.Extensions.AI.Wire;
 
 namespace Qwen.Extensions.AI;
 

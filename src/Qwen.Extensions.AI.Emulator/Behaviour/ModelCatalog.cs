@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 
 /// <summary>Which model ids exist, which only stream, and which think.</summary>

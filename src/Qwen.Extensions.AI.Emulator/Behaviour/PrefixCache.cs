@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 
 /// <summary>Values found in a prompt (quoted text, proper nouns, numbers, arithmetic), handed out in order to generated arguments.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 
 /// <summary>What the default behaviour needs to know about a (validated) request body.</summary>

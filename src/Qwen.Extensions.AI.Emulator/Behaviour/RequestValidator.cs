@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 
 /// <summary>The service's parameter checks, with its status codes, error codes and messages.</summary>

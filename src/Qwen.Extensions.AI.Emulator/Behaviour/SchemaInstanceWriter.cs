@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
-
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 
 /// <summary>Writes a JSON instance of a JSON schema, taking values from the prompt (tool arguments and structured output).</summary>

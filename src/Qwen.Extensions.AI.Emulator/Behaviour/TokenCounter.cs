@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 
 /// <summary>A deterministic stand-in for a tokenizer: a word, a number or a punctuation mark is one token.</summary>

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
-
 namespace Qwen.Extensions.AI.Emulator.Behaviour;
 
 /// <summary>

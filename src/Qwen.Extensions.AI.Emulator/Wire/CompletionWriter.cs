@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Qwen.Extensions.AI.Emulator.Behaviour;
 
 namespace Qwen.Extensions.AI.Emulator.Wire;

@@ -1,8 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using Microsoft.Extensions.AI;
-using Microsoft.SemanticKernel;
-using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace Qwen.Extensions.AI.SemanticKernel;
 

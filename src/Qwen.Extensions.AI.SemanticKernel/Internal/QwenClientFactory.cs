@@ -1,7 +1,5 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.SemanticKernel;
 
 namespace Qwen.Extensions.AI.SemanticKernel;
 

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using Microsoft.Extensions.AI;
 
 namespace Qwen.Extensions.AI.SemanticKernel;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Qwen.Extensions.AI.Mapping;
 
 namespace Qwen.Extensions.AI.SemanticKernel;

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>A whole non-streaming 2xx answer: its bytes (in a pooled buffer: dispose it after parsing), status and request id.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>

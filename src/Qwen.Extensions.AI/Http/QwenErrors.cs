@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Net;
-using System.Runtime.CompilerServices;
-
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>The response headers the client reads: the request id and the service's retry hint.</summary>

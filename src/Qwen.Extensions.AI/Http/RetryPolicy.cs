@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>

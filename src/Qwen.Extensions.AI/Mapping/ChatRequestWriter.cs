@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Http;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>Builds the compatible-mode request body from MEAI messages and <see cref="ChatOptions"/>, validating as it goes, before any I/O.</summary>

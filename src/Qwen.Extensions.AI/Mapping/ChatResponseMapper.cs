@@ -1,7 +1,3 @@
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Http;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>A non-streaming <c>chat.completion</c> frame → <see cref="ChatResponse"/> (one message per choice, each with its own message id).</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>

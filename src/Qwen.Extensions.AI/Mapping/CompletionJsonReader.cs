@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary><c>finish_reason</c> → <see cref="ChatFinishReason"/>; a reason MEAI does not name is kept as it is.</summary>

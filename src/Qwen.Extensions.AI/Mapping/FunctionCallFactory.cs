@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>Turns a finished tool call into a <see cref="FunctionCallContent"/>; unparsable arguments keep the raw text and set <see cref="FunctionCallContent.Exception"/>.</summary>

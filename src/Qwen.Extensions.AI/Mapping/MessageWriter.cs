@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>Writes MEAI chat history as the compatible-mode <c>messages</c> array.</summary>

@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Http;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>

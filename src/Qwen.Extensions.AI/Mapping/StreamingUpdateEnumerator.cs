@@ -1,7 +1,4 @@
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Http;
 
 namespace Qwen.Extensions.AI.Mapping;
 

@@ -1,7 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.AI;
-using Qwen.Extensions.AI.Wire;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>

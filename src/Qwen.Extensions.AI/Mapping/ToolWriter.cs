@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.AI;
-
 namespace Qwen.Extensions.AI.Mapping;
 
 /// <summary>Writes <c>tools</c>, <c>tool_choice</c>, <c>parallel_tool_calls</c> and the hosted tools' switches.</summary>

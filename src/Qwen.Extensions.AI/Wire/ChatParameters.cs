@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Qwen.Extensions.AI.Wire;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Qwen.Extensions.AI.Wire;
 
 /// <summary>One entry of <c>choices</c>: its <c>message</c> (or streamed <c>delta</c>), <c>finish_reason</c> and <c>logprobs</c>.</summary>

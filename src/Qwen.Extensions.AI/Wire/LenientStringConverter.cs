@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Qwen.Extensions.AI.Wire;

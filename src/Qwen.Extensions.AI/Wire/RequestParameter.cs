@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Qwen.Extensions.AI.Wire;
 
 /// <summary>The JSON kind a request parameter takes; <see cref="Reserved"/> marks a body field the client writes itself.</summary>
