@@ -14,8 +14,16 @@ internal static partial class DefaultResponder
 
     private static readonly Dictionary<string, string> Capitals = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["france"] = "Paris", ["japan"] = "Tokyo", ["china"] = "Beijing", ["germany"] = "Berlin", ["italy"] = "Rome",
-        ["spain"] = "Madrid", ["singapore"] = "Singapore", ["united kingdom"] = "London", ["canada"] = "Ottawa", ["australia"] = "Canberra",
+        ["france"] = "Paris",
+        ["japan"] = "Tokyo",
+        ["china"] = "Beijing",
+        ["germany"] = "Berlin",
+        ["italy"] = "Rome",
+        ["spain"] = "Madrid",
+        ["singapore"] = "Singapore",
+        ["united kingdom"] = "London",
+        ["canada"] = "Ottawa",
+        ["australia"] = "Canberra",
     };
 
     public static ReplyPlan Respond(RequestFacts facts)

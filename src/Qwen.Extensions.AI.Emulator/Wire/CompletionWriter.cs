@@ -13,40 +13,40 @@ internal static class CompletionWriter
             w.WriteStartArray("choices");
             for (var choice = 0; choice < choices; choice++)
             {
-            w.WriteStartObject();
-            w.WriteStartObject("message");
-            w.WriteString("content", plan.Content ?? string.Empty);
-            if (plan.Reasoning is not null)
-            {
-                w.WriteString("reasoning_content", plan.Reasoning);
-            }
-
-            w.WriteString("role", "assistant");
-            if (plan.ToolCalls.Count > 0)
-            {
-                w.WriteStartArray("tool_calls");
-                for (var i = 0; i < plan.ToolCalls.Count; i++)
+                w.WriteStartObject();
+                w.WriteStartObject("message");
+                w.WriteString("content", plan.Content ?? string.Empty);
+                if (plan.Reasoning is not null)
                 {
-                    var call = plan.ToolCalls[i];
-                    w.WriteStartObject();
-                    w.WriteStartObject("function");
-                    w.WriteString("name", call.Name);
-                    w.WriteString("arguments", call.ArgumentsJson);
-                    w.WriteEndObject();
-                    w.WriteNumber("index", i);
-                    w.WriteString("id", call.Id);
-                    w.WriteString("type", "function");
-                    w.WriteEndObject();
+                    w.WriteString("reasoning_content", plan.Reasoning);
                 }
 
-                w.WriteEndArray();
-            }
+                w.WriteString("role", "assistant");
+                if (plan.ToolCalls.Count > 0)
+                {
+                    w.WriteStartArray("tool_calls");
+                    for (var i = 0; i < plan.ToolCalls.Count; i++)
+                    {
+                        var call = plan.ToolCalls[i];
+                        w.WriteStartObject();
+                        w.WriteStartObject("function");
+                        w.WriteString("name", call.Name);
+                        w.WriteString("arguments", call.ArgumentsJson);
+                        w.WriteEndObject();
+                        w.WriteNumber("index", i);
+                        w.WriteString("id", call.Id);
+                        w.WriteString("type", "function");
+                        w.WriteEndObject();
+                    }
 
-            w.WriteEndObject();
-            w.WriteString("finish_reason", plan.FinishReason);
-            w.WriteNumber("index", choice);
-            w.WriteNull("logprobs");
-            w.WriteEndObject();
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+                w.WriteString("finish_reason", plan.FinishReason);
+                w.WriteNumber("index", choice);
+                w.WriteNull("logprobs");
+                w.WriteEndObject();
             }
 
             w.WriteEndArray();

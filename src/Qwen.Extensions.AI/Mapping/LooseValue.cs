@@ -40,8 +40,9 @@ internal static class LooseValue
             case double d: return TryWhole(d, out result);
             case float f: return TryWhole(f, out result);
             case decimal m when m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue: result = (long)m; return true;
-            case string str: return long.TryParse(str, NumberStyles.Integer, CultureInfo.InvariantCulture, out result)
-                || (double.TryParse(str, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && TryWhole(parsed, out result));
+            case string str:
+                return long.TryParse(str, NumberStyles.Integer, CultureInfo.InvariantCulture, out result)
+                    || (double.TryParse(str, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && TryWhole(parsed, out result));
             case JsonElement { ValueKind: JsonValueKind.Number } e:
                 if (e.TryGetInt64(out result))
                 {
