@@ -94,3 +94,9 @@ internal sealed class EmulatorHostedService(QwenEmulatorOptions options) : IHost
 
     public ValueTask DisposeAsync() => _emulator?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
+
+/// <summary>
+/// The emulator's entry point. Declared public here because the public-API baseline lists it: on net10.0 ASP.NET Core's
+/// generator makes the top-level <c>Program</c> public, on net8.0 it would stay internal and fail RS0017.
+/// </summary>
+public partial class Program;
