@@ -117,7 +117,16 @@ public static class QwenChatClientServiceCollectionExtensions
     /// <param name="setKey">How to set the key, completed by ", or the DASHSCOPE_API_KEY environment variable".</param>
     /// <param name="source">Where the settings come from ("the configuration section 'Qwen'").</param>
     internal static QwenChatClient CreateClient(
-        IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, object? serviceKey, string which, string setKey, string source)
+        IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, object? serviceKey, string which, string setKey, string source) =>
+        Create(services, options, httpClient ?? services.GetRequiredService<IHttpClientFactory>().CreateClient(GetHttpClientName(serviceKey)), which, setKey, source, static (o, h) => new QwenChatClient(o, h));
+
+    /// <summary>
+    /// The plumbing behind <see cref="CreateClient"/> for any Qwen client type (the chat client, the embedding generator): the key check,
+    /// logging from the container, and <see cref="ArgumentException"/>s re-thrown as <see cref="InvalidOperationException"/>s naming
+    /// the registration and <paramref name="source"/>.
+    /// </summary>
+    internal static T Create<T>(
+        IServiceProvider services, QwenClientOptions options, HttpClient httpClient, string which, string setKey, string source, Func<QwenClientOptions, HttpClient, T> factory)
     {
         if (options.ResolveApiKey() is null)
         {
@@ -127,10 +136,9 @@ public static class QwenChatClientServiceCollectionExtensions
         }
 
         options.LoggerFactory ??= services.GetService<ILoggerFactory>();
-        httpClient ??= services.GetRequiredService<IHttpClientFactory>().CreateClient(GetHttpClientName(serviceKey));
         try
         {
-            return new QwenChatClient(options, httpClient);
+            return factory(options, httpClient);
         }
         catch (ArgumentException ex)
         {
@@ -138,7 +146,7 @@ public static class QwenChatClientServiceCollectionExtensions
         }
     }
 
-    private static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
+    internal static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
     {
         builder.Configure(o => QwenOptionsBinder.Bind(section, o));
         if (configure is not null)
@@ -147,6 +155,8 @@ public static class QwenChatClientServiceCollectionExtensions
         }
     }
 
-    private static string Describe(IConfiguration section) =>
-        section is IConfigurationSection s ? $"the configuration section '{s.Path}'" : "the configuration passed to AddQwenChatClient";
+    private static string Describe(IConfiguration section) => Describe(section, "AddQwenChatClient");
+
+    internal static string Describe(IConfiguration section, string method) =>
+        section is IConfigurationSection s ? $"the configuration section '{s.Path}'" : $"the configuration passed to {method}";
 }

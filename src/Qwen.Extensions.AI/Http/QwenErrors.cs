@@ -161,6 +161,35 @@ internal static class QwenErrors
             || message.Contains("must be set to false for non-stream", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Whether the service refused an embeddings batch as too large and named its limit: HTTP 400 with "... batch size is invalid, it
+    /// should not be larger than 10." (captured; one project saw 20 claimed once, so the number is read, not assumed).
+    /// </summary>
+    public static bool TryGetBatchLimit(QwenApiException ex, out int limit)
+    {
+        limit = 0;
+        if (ex.StatusCode != HttpStatusCode.BadRequest || ex.ServiceMessage is not { } message)
+        {
+            return false;
+        }
+
+        const string Marker = "larger than ";
+        var at = message.IndexOf(Marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0 || !message.Contains("batch", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var digits = message.AsSpan(at + Marker.Length);
+        var length = 0;
+        while (length < digits.Length && length < 6 && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        return length > 0 && int.TryParse(digits[..length], NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit > 0;
+    }
+
     private static string Redact(string message, string? apiKey) =>
         string.IsNullOrEmpty(apiKey) || apiKey.Length < 4 ? message : message.Replace(apiKey, "***", StringComparison.Ordinal);
 
