@@ -136,6 +136,17 @@ public static class QwenChatClientServiceCollectionExtensions
         IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, object? serviceKey, string which, string setKey, string source)
     {
         ThrowIfUnnamedOptionsAreConfigured(services, serviceKey, which);
+        return Create(services, options, httpClient ?? services.GetRequiredService<IHttpClientFactory>().CreateClient(GetHttpClientName(serviceKey)), which, setKey, source, static (o, h) => new QwenChatClient(o, h));
+    }
+
+    /// <summary>
+    /// The plumbing behind <see cref="CreateClient"/> for any Qwen client type (the chat client, the embedding generator): the key check,
+    /// logging from the container, and <see cref="ArgumentException"/>s re-thrown as <see cref="InvalidOperationException"/>s naming
+    /// the registration and <paramref name="source"/>.
+    /// </summary>
+    internal static T Create<T>(
+        IServiceProvider services, QwenClientOptions options, HttpClient httpClient, string which, string setKey, string source, Func<QwenClientOptions, HttpClient, T> factory)
+    {
         if (options.ResolveApiKey() is null)
         {
             throw new InvalidOperationException(
@@ -144,10 +155,9 @@ public static class QwenChatClientServiceCollectionExtensions
         }
 
         options.LoggerFactory ??= services.GetService<ILoggerFactory>();
-        httpClient ??= services.GetRequiredService<IHttpClientFactory>().CreateClient(GetHttpClientName(serviceKey));
         try
         {
-            return new QwenChatClient(options, httpClient);
+            return factory(options, httpClient);
         }
         catch (ArgumentException ex)
         {
@@ -184,7 +194,7 @@ public static class QwenChatClientServiceCollectionExtensions
         _ => $" (the whole configuration was passed, not a section: pass configuration.GetSection(\"{DefaultSectionName}\"))",
     };
 
-    private static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
+    internal static void Bind(OptionsBuilder<QwenClientOptions> builder, IConfiguration section, Action<QwenClientOptions>? configure)
     {
         builder.Configure(o => QwenOptionsBinder.Bind(section, o));
         if (configure is not null)
@@ -193,6 +203,8 @@ public static class QwenChatClientServiceCollectionExtensions
         }
     }
 
-    private static string Describe(IConfiguration section) =>
-        section is IConfigurationSection s ? $"the configuration section '{s.Path}'" : "the configuration passed to AddQwenChatClient";
+    private static string Describe(IConfiguration section) => Describe(section, "AddQwenChatClient");
+
+    internal static string Describe(IConfiguration section, string method) =>
+        section is IConfigurationSection s ? $"the configuration section '{s.Path}'" : $"the configuration passed to {method}";
 }

@@ -10,7 +10,8 @@ using Qwen.Extensions.AI.Emulator.Wire;
 namespace Qwen.Extensions.AI.Emulator;
 
 /// <summary>
-/// A loopback stand-in for DashScope compatible mode: serves <c>POST /compatible-mode/v1/chat/completions</c> on 127.0.0.1
+/// A loopback stand-in for DashScope compatible mode: serves <c>POST /compatible-mode/v1/chat/completions</c> (and
+/// <c>POST /compatible-mode/v1/embeddings</c>) on 127.0.0.1
 /// with the real wire format (JSON and SSE), answers deterministically from the prompt or from a script, injects faults,
 /// and records every request it receives.
 /// </summary>
@@ -197,6 +198,12 @@ public sealed class QwenEmulator : IAsyncDisposable
     /// <param name="model">The default model, or <see langword="null"/> for <see cref="QwenEmulatorOptions.DefaultModelId"/>.</param>
     /// <returns>A client the caller disposes.</returns>
     public QwenChatClient CreateChatClient(string? model = null) => new(CreateClientOptions(model));
+
+    /// <summary>Creates a <see cref="QwenEmbeddingGenerator"/> bound to this emulator's endpoint and key (served by <c>POST /embeddings</c>).</summary>
+    /// <param name="model">The default model, or <see langword="null"/> for <c>text-embedding-v4</c>.</param>
+    /// <returns>A generator the caller disposes.</returns>
+    public QwenEmbeddingGenerator CreateEmbeddingGenerator(string? model = null) =>
+        new(new QwenClientOptions { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = model ?? "text-embedding-v4" });
 
     /// <summary>Creates <see cref="QwenClientOptions"/> bound to this emulator's endpoint and key, to adjust (logging, retries) or register in DI.</summary>
     /// <param name="model">The default model, or <see langword="null"/> for <see cref="QwenEmulatorOptions.DefaultModelId"/>.</param>

@@ -21,6 +21,12 @@ public sealed class QwenEmulatorOptions
     /// <summary>Gets or sets how many words each streamed content or reasoning chunk carries. Defaults to 3.</summary>
     public int WordsPerChunk { get; set; } = 3;
 
+    /// <summary>
+    /// Gets or sets the most inputs one <c>embeddings</c> request may carry, or <see langword="null"/> (the default) for the documented
+    /// limit of the model (10 for text-embedding-v3/v4). A larger batch gets the service's 400 "should not be larger than N".
+    /// </summary>
+    public int? EmbeddingBatchLimit { get; set; }
+
     /// <summary>Gets or sets a pause between streamed events for every reply that does not set its own. Defaults to none.</summary>
     public TimeSpan DelayBetweenEvents { get; set; }
 }

@@ -35,6 +35,10 @@ public sealed class EmulatorServer : IAsyncDisposable
     public IReadOnlyList<JsonElement> Requests =>
         [.. _emulator.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Select(r => r.Json ?? throw new InvalidOperationException($"Request body was not JSON: {r.BodyText}"))];
 
+    /// <summary>The bodies of the <c>/embeddings</c> requests, oldest first (<see cref="Requests"/> holds the chat ones).</summary>
+    public IReadOnlyList<JsonElement> EmbeddingRequests =>
+        [.. _emulator.Requests.Where(r => r.Path.EndsWith("/embeddings", StringComparison.Ordinal)).Select(r => r.Json ?? throw new InvalidOperationException($"Request body was not JSON: {r.BodyText}"))];
+
     public IReadOnlyList<string?> Authorizations =>
         [.. _emulator.Requests.Select(r => r.Headers.TryGetValue("Authorization", out var value) ? value : null)];
 

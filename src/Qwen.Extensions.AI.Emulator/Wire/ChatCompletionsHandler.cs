@@ -3,7 +3,10 @@ using Qwen.Extensions.AI.Emulator.Behaviour;
 
 namespace Qwen.Extensions.AI.Emulator.Wire;
 
-/// <summary>Serves <c>POST /compatible-mode/v1/chat/completions</c>: records, authenticates, picks a reply, writes it with its faults.</summary>
+/// <summary>
+/// Serves <c>POST /compatible-mode/v1/chat/completions</c>: records, authenticates, picks a reply, writes it with its faults; hands
+/// <c>POST /compatible-mode/v1/embeddings</c> to <see cref="EmbeddingsHandler"/> after the same recording and authentication.
+/// </summary>
 internal sealed class ChatCompletionsHandler
 {
     public const string ChatCompletionsPath = "/compatible-mode/v1/chat/completions";
@@ -20,6 +23,7 @@ internal sealed class ChatCompletionsHandler
     private readonly QwenEmulator _emulator;
     private readonly QwenEmulatorOptions _options;
     private readonly PrefixCache _cache = new();
+    private readonly EmbeddingsHandler _embeddings;
 
     private readonly CancellationToken _stopping;
 
@@ -28,6 +32,7 @@ internal sealed class ChatCompletionsHandler
         _emulator = emulator;
         _options = options;
         _stopping = stopping;
+        _embeddings = new EmbeddingsHandler(options);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -44,9 +49,11 @@ internal sealed class ChatCompletionsHandler
         context.Response.Headers["x-request-id"] = requestId;
         try
         {
-            if (!HttpMethods.IsPost(context.Request.Method) || !string.Equals(recorded.Path.TrimEnd('/'), ChatCompletionsPath, StringComparison.Ordinal))
+            var path = recorded.Path.TrimEnd('/');
+            var embeddings = string.Equals(path, EmbeddingsHandler.EmbeddingsPath, StringComparison.Ordinal);
+            if (!HttpMethods.IsPost(context.Request.Method) || (!embeddings && !string.Equals(path, ChatCompletionsPath, StringComparison.Ordinal)))
             {
-                await WriteErrorAsync(context, 404, new EmulatorError("NotFound", $"The emulator serves only POST {ChatCompletionsPath}; got {recorded.Method} {recorded.Path}."), requestId).ConfigureAwait(false);
+                await WriteErrorAsync(context, 404, new EmulatorError("NotFound", $"The emulator serves only POST {ChatCompletionsPath} and POST {EmbeddingsHandler.EmbeddingsPath}; got {recorded.Method} {recorded.Path}."), requestId).ConfigureAwait(false);
                 return;
             }
 
@@ -57,6 +64,12 @@ internal sealed class ChatCompletionsHandler
             }
 
             var reply = _emulator.NextReply(recorded);
+            if (embeddings)
+            {
+                await _embeddings.ExecuteAsync(context, recorded, reply, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             await ExecuteAsync(context, recorded, reply, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -261,7 +274,7 @@ internal sealed class ChatCompletionsHandler
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, TimeSpan? delayBeforeCut, CancellationToken cancellationToken)
+    internal static async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> body, int? cutAfter, TimeSpan? delayBeforeCut, CancellationToken cancellationToken)
     {
         if (cutAfter is > 0)
         {
@@ -278,7 +291,7 @@ internal sealed class ChatCompletionsHandler
         await context.Response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, int status, EmulatorError error, string requestId)
+    internal static async Task WriteErrorAsync(HttpContext context, int status, EmulatorError error, string requestId)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";

@@ -204,6 +204,35 @@ internal static class QwenErrors
         return false;
     }
 
+    /// <summary>
+    /// Whether the service refused an embeddings batch as too large and named its limit: HTTP 400 with "... batch size is invalid, it
+    /// should not be larger than 10." (captured; one project saw 20 claimed once, so the number is read, not assumed).
+    /// </summary>
+    public static bool TryGetBatchLimit(QwenApiException ex, out int limit)
+    {
+        limit = 0;
+        if (ex.StatusCode != HttpStatusCode.BadRequest || ex.ServiceMessage is not { } message)
+        {
+            return false;
+        }
+
+        const string Marker = "larger than ";
+        var at = message.IndexOf(Marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0 || !message.Contains("batch", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var digits = message.AsSpan(at + Marker.Length);
+        var length = 0;
+        while (length < digits.Length && length < 6 && char.IsAsciiDigit(digits[length]))
+        {
+            length++;
+        }
+
+        return length > 0 && int.TryParse(digits[..length], NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit > 0;
+    }
+
     /// <summary>The one constructor of service-reported failures: every string field is redacted before it reaches the exception.</summary>
     private static QwenApiException Create(
         string message, HttpStatusCode? status, string? code, string? type, string? param, string? requestId, Exception? inner, string? apiKey, TimeSpan? retryAfter = null) =>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
-/// The one place requests leave the client: builds the POST to <c>{endpoint}/chat/completions</c> with the bearer key, sends it
+/// The one place requests leave the client: builds the POST to <c>{endpoint}/{path}</c> (<c>chat/completions</c>, <c>embeddings</c>) with the bearer key, sends it
 /// (headers first, so streams start at once), retries transient failures (<see cref="RetryPolicy"/>), applies the timeouts, and
 /// turns every failure into a documented exception: <see cref="QwenApiException"/> for the service's errors and broken
 /// connections, <see cref="TimeoutException"/> naming the option for timeouts, <see cref="OperationCanceledException"/> for the
@@ -35,11 +35,16 @@ internal sealed class QwenHttpSender : IDisposable
     // Never disposed itself, so a late call can still link to it.
     private readonly CancellationTokenSource _lifetime = new();
 
-    public QwenHttpSender(QwenClientOptions options, string apiKey, HttpClient? httpClient)
+    /// <param name="options">The client's options (endpoint, retries, timeouts, logging, clock).</param>
+    /// <param name="apiKey">The resolved key.</param>
+    /// <param name="httpClient">The caller's client, or <see langword="null"/> for one of our own.</param>
+    /// <param name="path">The endpoint path relative to the base URL: a table's <c>EndpointPath</c>.</param>
+    /// <param name="loggerCategory">The logger category, the public client's type name.</param>
+    public QwenHttpSender(QwenClientOptions options, string apiKey, HttpClient? httpClient, string path = Wire.ChatParameters.EndpointPath, string loggerCategory = "Qwen.Extensions.AI.QwenChatClient")
     {
         Endpoint = options.ValidateEndpoint();
         ValidateReliability(options);
-        ChatCompletionsUri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/chat/completions");
+        RequestUri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/" + path);
         _apiKey = apiKey;
         _authorization = "Bearer " + apiKey;
         _maxRetries = options.MaxRetries;
@@ -50,7 +55,7 @@ internal sealed class QwenHttpSender : IDisposable
         _responseTimeout = options.StreamingResponseTimeout;
         _maxBodyBytes = options.MaxResponseBodyBytes;
         _timeProvider = options.TimeProvider;
-        _logger = (ILogger?)options.LoggerFactory?.CreateLogger<QwenChatClient>() ?? NullLogger.Instance;
+        _logger = options.LoggerFactory?.CreateLogger(loggerCategory) ?? NullLogger.Instance;
         _disposeHttpClient = httpClient is null;
 
         // Our own timeouts apply, so the client's is off; a pooled connection is renewed now and then to follow DNS changes. Redirects
@@ -64,7 +69,8 @@ internal sealed class QwenHttpSender : IDisposable
 
     public Uri Endpoint { get; }
 
-    public Uri ChatCompletionsUri { get; }
+    /// <summary>Gets the URL every request of this sender goes to, for example <c>{endpoint}/chat/completions</c>.</summary>
+    public Uri RequestUri { get; }
 
     public HttpClient HttpClient => _httpClient;
 
@@ -227,7 +233,7 @@ internal sealed class QwenHttpSender : IDisposable
     private async Task<HttpResponseMessage> SendCoreAsync(ReadOnlyMemory<byte> body, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var request = new HttpRequestMessage(HttpMethod.Post, ChatCompletionsUri)
+        using var request = new HttpRequestMessage(HttpMethod.Post, RequestUri)
         {
             Content = new ReadOnlyMemoryContent(body),
         };
@@ -242,7 +248,7 @@ internal sealed class QwenHttpSender : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw QwenErrors.ConnectionFailed(ChatCompletionsUri, ex, _apiKey);
+            throw QwenErrors.ConnectionFailed(RequestUri, ex, _apiKey);
         }
 
         if (response.IsSuccessStatusCode)

@@ -4,7 +4,8 @@ namespace Qwen.Extensions.AI.Mapping;
 /// The policy for <c>ChatOptions.AdditionalProperties</c>: known compatible-mode parameters are validated and written with
 /// their wire types (SK's 50.0 becomes 50); keys shaped like wire names (lower snake_case) pass through as they are, for
 /// parameters DashScope adds later; other keys are application metadata and are not sent; keys the client owns are refused.
-/// Names, kinds and ranges come from <see cref="Wire.ChatParameters"/>.
+/// Names, kinds and ranges come from the endpoint's table (<see cref="Wire.ChatParameters"/>, <see cref="Wire.EmbeddingParameters"/>);
+/// the same policy holds for <c>EmbeddingGenerationOptions.AdditionalProperties</c>.
 /// </summary>
 internal static class ExtraParameters
 {
@@ -19,13 +20,21 @@ internal static class ExtraParameters
     public static long? GetInteger(IReadOnlyDictionary<string, object?>? extras, string wireName) =>
         extras is not null && extras.TryGetValue(wireName, out var v) && LooseValue.TryGetInteger(v, out var l) ? l : null;
 
-    /// <summary>Writes every extra that goes on the wire, validating known parameters.</summary>
-    public static void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> extras)
+    /// <summary>Writes every chat extra that goes on the wire, validating known parameters.</summary>
+    public static void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> extras) =>
+        Write(writer, extras, Wire.ChatParameters.Table, "ChatOptions");
+
+    /// <summary>Writes every extra that goes on the wire, validating the parameters <paramref name="table"/> knows.</summary>
+    /// <param name="writer">The body being written.</param>
+    /// <param name="extras">The options' <c>AdditionalProperties</c>.</param>
+    /// <param name="table">The endpoint's parameters.</param>
+    /// <param name="optionsType">The options type the extras came from, for messages (<c>ChatOptions</c>, <c>EmbeddingGenerationOptions</c>).</param>
+    public static void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> extras, Wire.RequestParameterTable table, string optionsType)
     {
         foreach (var pair in extras)
         {
             var key = pair.Key;
-            if (Wire.ChatParameters.Table.TryGet(key, out var parameter))
+            if (table.TryGet(key, out var parameter))
             {
                 if (parameter.Kind == Wire.ParameterKind.Merged)
                 {
@@ -35,12 +44,12 @@ internal static class ExtraParameters
                 if (parameter.Kind == Wire.ParameterKind.Reserved)
                 {
                     throw new ArgumentException(
-                        $"ChatOptions.AdditionalProperties[\"{key}\"] cannot be set: the client writes '{key}' itself. " +
+                        $"{optionsType}.AdditionalProperties[\"{key}\"] cannot be set: the client writes '{key}' itself. " +
                         (parameter.ReservedHint ?? "Streaming is chosen by calling GetStreamingResponseAsync."),
                         "options");
                 }
 
-                WriteKnown(writer, pair.Value, parameter);
+                WriteKnown(writer, pair.Value, parameter, optionsType);
             }
             else if (Wire.ChatParameters.Table.TryGetNearMiss(key, out var meant))
             {
@@ -53,7 +62,7 @@ internal static class ExtraParameters
             else if (IsWireName(key))
             {
                 writer.WritePropertyName(key);
-                JsonValueWriter.Write(writer, pair.Value, Describe(key));
+                JsonValueWriter.Write(writer, pair.Value, Describe(optionsType, key));
             }
 
             // Anything else (PascalCase, dotted, ...) is application metadata that MEAI middleware and Semantic Kernel keep in
@@ -79,7 +88,7 @@ internal static class ExtraParameters
             }
             else if (given.Value.ValueKind is not JsonValueKind.Object)
             {
-                throw Invalid(parameter.Name, value, "a JSON object such as {\"include_usage\": true}");
+                throw Invalid(nameof(ChatOptions), parameter.Name, value, "a JSON object such as {\"include_usage\": true}");
             }
             else if (given.Value.TryGetProperty(Wire.ChatParameters.Names.IncludeUsage, out var usage) && usage.ValueKind is not JsonValueKind.True)
             {
@@ -129,7 +138,7 @@ internal static class ExtraParameters
         return JsonElement.ParseValue(ref reader);
     }
 
-    private static void WriteKnown(Utf8JsonWriter writer, object? value, Wire.RequestParameter parameter)
+    private static void WriteKnown(Utf8JsonWriter writer, object? value, Wire.RequestParameter parameter, string optionsType)
     {
         var key = parameter.Name;
         if (value is null || value is JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined })
@@ -147,45 +156,45 @@ internal static class ExtraParameters
             case Wire.ParameterKind.Boolean:
                 if (!LooseValue.TryGetBoolean(value, out var b))
                 {
-                    throw Invalid(key, value, parameter.Expected);
+                    throw Invalid(optionsType, key, value, parameter.Expected);
                 }
 
                 writer.WriteBoolean(parameter.EncodedName, b);
                 return;
 
             case Wire.ParameterKind.Integer or Wire.ParameterKind.Number:
-                WriteNumber(writer, key, value, parameter);
+                WriteNumber(writer, optionsType, key, value, parameter);
                 return;
 
             case Wire.ParameterKind.StringArray when value is string:
-                throw Invalid(key, value, parameter.Expected);
+                throw Invalid(optionsType, key, value, parameter.Expected);
 
             case Wire.ParameterKind.Object when value is string or bool or IConvertible || value is JsonElement { ValueKind: not JsonValueKind.Object }:
-                throw Invalid(key, value, parameter.Expected);
+                throw Invalid(optionsType, key, value, parameter.Expected);
 
             default:
                 writer.WritePropertyName(parameter.EncodedName);
-                JsonValueWriter.Write(writer, value, Describe(key));
+                JsonValueWriter.Write(writer, value, Describe(optionsType, key));
                 return;
         }
     }
 
     /// <summary>Writes a whole number (SK's 50.0 becomes 50) or a number, after checking it against the row's range.</summary>
-    private static void WriteNumber(Utf8JsonWriter writer, string key, object value, Wire.RequestParameter parameter)
+    private static void WriteNumber(Utf8JsonWriter writer, string optionsType, string key, object value, Wire.RequestParameter parameter)
     {
         var integer = parameter.Kind == Wire.ParameterKind.Integer;
         long whole = 0;
         double number = 0;
         if (integer ? !LooseValue.TryGetInteger(value, out whole) : !LooseValue.TryGetNumber(value, out number))
         {
-            throw Invalid(key, value, parameter.Expected);
+            throw Invalid(optionsType, key, value, parameter.Expected);
         }
 
         if (!parameter.InRange(integer ? whole : number))
         {
             throw integer
-                ? parameter.LooseOutOfRange(Describe(key), whole.ToString(CultureInfo.InvariantCulture))
-                : parameter.LooseOutOfRange(Describe(key), number.ToString(CultureInfo.InvariantCulture));
+                ? parameter.LooseOutOfRange(Describe(optionsType, key), whole.ToString(CultureInfo.InvariantCulture))
+                : parameter.LooseOutOfRange(Describe(optionsType, key), number.ToString(CultureInfo.InvariantCulture));
         }
 
         if (integer)
@@ -216,10 +225,12 @@ internal static class ExtraParameters
         return true;
     }
 
-    private static string Describe(string key) => $"ChatOptions.AdditionalProperties[\"{key}\"]";
+    private static string Describe(string key) => Describe(nameof(ChatOptions), key);
 
-    private static ArgumentException Invalid(string key, object value, string expected) =>
-        new($"{Describe(key)} must be {expected}; got a {value.GetType().Name} ('{Truncate(value)}').", "options");
+    private static string Describe(string optionsType, string key) => $"{optionsType}.AdditionalProperties[\"{key}\"]";
+
+    private static ArgumentException Invalid(string optionsType, string key, object value, string expected) =>
+        new($"{Describe(optionsType, key)} must be {expected}; got a {value.GetType().Name} ('{Truncate(value)}').", "options");
 
     private static string Truncate(object value)
     {

@@ -1,8 +1,8 @@
 namespace Qwen.Extensions.AI.Wire;
 
 /// <summary>
-/// The field names of <c>chat.completion</c> bodies, <c>chat.completion.chunk</c> events and error bodies, as read by
-/// <c>Mapping/CompletionJsonReader</c>: each name once, as a constant for messages and keys and as UTF-8 (<see cref="Utf8"/>)
+/// The field names of <c>chat.completion</c> bodies, <c>chat.completion.chunk</c> events, embeddings lists and error bodies, as read
+/// by <c>Mapping/CompletionJsonReader</c> and <c>Mapping/EmbeddingResponseReader</c>: each name once, as a constant for messages and keys and as UTF-8 (<see cref="Utf8"/>)
 /// for matching. Assistant messages sent back in a request reuse the message names. Request parameters live in <see cref="ChatParameters"/>.
 /// </summary>
 internal static class ResponseFields
@@ -49,6 +49,10 @@ internal static class ResponseFields
     public const string CachedTokens = "cached_tokens";
     public const string ReasoningTokens = "reasoning_tokens";
 
+    // An embeddings list: {"data":[{"embedding":[...],"index","object"}],"model","object","usage","id"} (Data, Index, Model,
+    // Usage, Id and the token counts are shared with the names above).
+    public const string Embedding = "embedding";
+
     /// <summary>The same names as UTF-8 literals, for <c>SequenceEqual</c> / <c>ValueTextEquals</c> against the reader.</summary>
     public static class Utf8
     {
@@ -88,5 +92,7 @@ internal static class ResponseFields
         public static ReadOnlySpan<byte> CompletionTokensDetails => "completion_tokens_details"u8;
         public static ReadOnlySpan<byte> CachedTokens => "cached_tokens"u8;
         public static ReadOnlySpan<byte> ReasoningTokens => "reasoning_tokens"u8;
+
+        public static ReadOnlySpan<byte> Embedding => "embedding"u8;
     }
 }
