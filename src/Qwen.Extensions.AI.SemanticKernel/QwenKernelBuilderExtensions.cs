@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Qwen.Extensions.AI;
+using Qwen.Extensions.AI.SemanticKernel.Internal;
 
 namespace Microsoft.SemanticKernel;
 
@@ -57,18 +58,8 @@ public static class QwenKernelBuilderExtensions
         this IKernelBuilder builder, string modelId, string? apiKey = null, Uri? endpoint = null, int? dimensions = null, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (string.IsNullOrWhiteSpace(modelId))
-        {
-            throw new ArgumentException("modelId is empty; pass a model such as 'text-embedding-v4'.", nameof(modelId));
-        }
-
         return builder.AddQwenEmbeddingGenerator(
-            o =>
-            {
-                o.DefaultModelId = modelId;
-                o.ApiKey = apiKey;
-                o.Endpoint = endpoint ?? QwenEndpoints.Singapore;
-            },
+            ModelArguments.ToConfigure(modelId, apiKey, endpoint, "text-embedding-v4"),
             dimensions,
             serviceId,
             httpClient);

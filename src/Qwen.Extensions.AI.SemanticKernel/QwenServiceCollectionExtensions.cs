@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Qwen.Extensions.AI;
 using Qwen.Extensions.AI.SemanticKernel;
+using Qwen.Extensions.AI.SemanticKernel.Internal;
 
 namespace Microsoft.SemanticKernel;
 
@@ -25,18 +26,8 @@ public static class QwenServiceCollectionExtensions
         this IServiceCollection services, string modelId, string? apiKey = null, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (string.IsNullOrWhiteSpace(modelId))
-        {
-            throw new ArgumentException("modelId is empty; pass a model such as 'qwen-plus'.", nameof(modelId));
-        }
-
         return services.AddQwenChatCompletion(
-            o =>
-            {
-                o.DefaultModelId = modelId;
-                o.ApiKey = apiKey;
-                o.Endpoint = endpoint ?? QwenEndpoints.Singapore;
-            },
+            ModelArguments.ToConfigure(modelId, apiKey, endpoint, "qwen-plus"),
             serviceId,
             httpClient);
     }

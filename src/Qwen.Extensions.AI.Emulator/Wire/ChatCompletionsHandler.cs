@@ -88,7 +88,11 @@ internal sealed class ChatCompletionsHandler
         }
     }
 
-    private async Task ExecuteAsync(HttpContext context, RecordedRequest recorded, EmulatorReply reply, CancellationToken cancellationToken)
+    /// <summary>
+    /// What every scripted reply does before its body, on any endpoint: the delay before headers, a cut before any byte, the
+    /// scripted headers and <c>Retry-After</c>. False when the connection was cut.
+    /// </summary>
+    internal static async Task<bool> StartReplyAsync(HttpContext context, EmulatorReply reply, CancellationToken cancellationToken)
     {
         if (reply.DelayBeforeHeaders > TimeSpan.Zero)
         {
@@ -98,7 +102,7 @@ internal sealed class ChatCompletionsHandler
         if (reply.CutAfterEvents == 0)
         {
             context.Abort();
-            return;
+            return false;
         }
 
         var response = context.Response;
@@ -126,6 +130,17 @@ internal sealed class ChatCompletionsHandler
             response.Headers["retry-after-ms"] = retryAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        return true;
+    }
+
+    private async Task ExecuteAsync(HttpContext context, RecordedRequest recorded, EmulatorReply reply, CancellationToken cancellationToken)
+    {
+        if (!await StartReplyAsync(context, reply, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var response = context.Response;
         if (reply.Error is { } error)
         {
             await WriteErrorAsync(context, reply.StatusCode, error, recorded.RequestId).ConfigureAwait(false);

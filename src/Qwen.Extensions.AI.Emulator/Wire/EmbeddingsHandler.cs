@@ -22,36 +22,12 @@ internal sealed class EmbeddingsHandler
 
     public async Task ExecuteAsync(HttpContext context, RecordedRequest recorded, EmulatorReply reply, CancellationToken cancellationToken)
     {
-        if (reply.DelayBeforeHeaders > TimeSpan.Zero)
+        if (!await ChatCompletionsHandler.StartReplyAsync(context, reply, cancellationToken).ConfigureAwait(false))
         {
-            await Task.Delay(reply.DelayBeforeHeaders, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (reply.CutAfterEvents == 0)
-        {
-            context.Abort();
             return;
         }
 
         var response = context.Response;
-        if (reply.Headers is not null)
-        {
-            foreach (var (name, value) in reply.Headers)
-            {
-                response.Headers[name] = value;
-            }
-        }
-
-        if (reply.RetryAfter is { } retryAfter)
-        {
-            response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (reply.RetryAfterMilliseconds is { } retryAfterMs)
-        {
-            response.Headers["retry-after-ms"] = retryAfterMs.ToString(CultureInfo.InvariantCulture);
-        }
-
         if (reply.Error is { } error)
         {
             await ChatCompletionsHandler.WriteErrorAsync(context, reply.StatusCode, error, recorded.RequestId).ConfigureAwait(false);

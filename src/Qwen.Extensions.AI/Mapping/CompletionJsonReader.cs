@@ -398,7 +398,7 @@ internal static class CompletionJsonReader
     }
 
     /// <summary>Advances to the next property name of the current object; false at its end.</summary>
-    private static bool ReadProperty(ref Utf8JsonReader reader)
+    internal static bool ReadProperty(ref Utf8JsonReader reader)
     {
         if (!reader.Read())
         {
@@ -441,7 +441,7 @@ internal static class CompletionJsonReader
         return value;
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    internal static string? ReadString(ref Utf8JsonReader reader, string field) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString(),
         JsonTokenType.Null => null,
@@ -465,7 +465,7 @@ internal static class CompletionJsonReader
         return null;
     }
 
-    private static long? ReadInteger(ref Utf8JsonReader reader)
+    internal static long? ReadInteger(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -480,7 +480,7 @@ internal static class CompletionJsonReader
         }
     }
 
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string field)
+    internal static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string field)
     {
         if (reader.TokenType != type)
         {
@@ -488,7 +488,7 @@ internal static class CompletionJsonReader
         }
     }
 
-    private static void ExpectNull(ref Utf8JsonReader reader, string field)
+    internal static void ExpectNull(ref Utf8JsonReader reader, string field)
     {
         if (reader.TokenType != JsonTokenType.Null)
         {
@@ -496,7 +496,7 @@ internal static class CompletionJsonReader
         }
     }
 
-    private static string? SkipValue(ref Utf8JsonReader reader)
+    internal static string? SkipValue(ref Utf8JsonReader reader)
     {
         reader.Skip();
         return null;

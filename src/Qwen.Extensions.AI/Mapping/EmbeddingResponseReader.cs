@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using static Qwen.Extensions.AI.Mapping.CompletionJsonReader;
 
 namespace Qwen.Extensions.AI.Mapping;
 
@@ -253,53 +254,6 @@ internal static class EmbeddingResponseReader
                 reader.Skip();
             }
         }
-    }
-
-    private static bool ReadProperty(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read())
-        {
-            throw new JsonException("The JSON ends in the middle of an object.");
-        }
-
-        return reader.TokenType == JsonTokenType.PropertyName;
-    }
-
-    private static long? ReadInteger(ref Utf8JsonReader reader) => reader.TokenType switch
-    {
-        JsonTokenType.Number when reader.TryGetInt64(out var value) => value,
-        JsonTokenType.Number when reader.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
-        JsonTokenType.Null => null,
-        _ => throw new JsonException($"Expected a whole number but found {reader.TokenType}."),
-    };
-
-    private static string? ReadString(ref Utf8JsonReader reader, string field) => reader.TokenType switch
-    {
-        JsonTokenType.String => reader.GetString(),
-        JsonTokenType.Null => null,
-        _ => throw new JsonException($"'{field}' should be a string but is {reader.TokenType}."),
-    };
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string field)
-    {
-        if (reader.TokenType != type)
-        {
-            throw new JsonException($"'{field}' should be {type} but is {reader.TokenType}.");
-        }
-    }
-
-    private static void ExpectNull(ref Utf8JsonReader reader, string field)
-    {
-        if (reader.TokenType != JsonTokenType.Null)
-        {
-            throw new JsonException($"'{field}' has an unexpected {reader.TokenType}.");
-        }
-    }
-
-    private static string? SkipValue(ref Utf8JsonReader reader)
-    {
-        reader.Skip();
-        return null;
     }
 
     private static ErrorDetail? SkipError(ref Utf8JsonReader reader)
