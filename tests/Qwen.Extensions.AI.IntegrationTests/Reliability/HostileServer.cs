@@ -12,7 +12,7 @@ namespace Qwen.Extensions.AI.IntegrationTests.Reliability;
 public sealed class HostileServer : IAsyncDisposable
 {
     /// <summary>The key every test client sends, and that hostile answers echo.</summary>
-    public const string ApiKey = "sk-hostile0123456789abcdefKEY";
+    public const string ApiKey = "fake-hostile-server-test-key-not-a-secret";
 
     private readonly TcpListener _listener;
     private readonly Func<HostileExchange, Task> _handler;
