@@ -21,6 +21,7 @@ public sealed class QwenChatClient : IChatClient
     private readonly bool _streamingRaw;
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task<ResponseEventStream>> _send;
     private readonly ConcurrentDictionary<string, bool> _streamOnlyModels = new(StringComparer.Ordinal);
+    private readonly ModelFacts _modelFacts;
 
     /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class.</summary>
     /// <param name="options">The endpoint, key and default model.</param>
@@ -41,6 +42,7 @@ public sealed class QwenChatClient : IChatClient
         _send = _sender.SendStreamingAsync;
         _defaultModelId = options.DefaultModelId;
         _streamingRaw = options.StreamingRawRepresentation;
+        _modelFacts = new ModelFacts(options.ModelCapabilities);
         _metadata = new ChatClientMetadata(ProviderName, _sender.Endpoint, _defaultModelId);
     }
 
@@ -197,7 +199,7 @@ public sealed class QwenChatClient : IChatClient
         var body = new PooledBufferWriter();
         try
         {
-            ChatRequestWriter.Write(body, history, options, model, stream, this);
+            ChatRequestWriter.Write(body, history, options, model, stream, this, _modelFacts);
             return body;
         }
         catch

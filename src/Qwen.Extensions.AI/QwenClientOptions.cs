@@ -92,6 +92,28 @@ public sealed class QwenClientOptions
     /// </summary>
     public int MaxResponseBodyBytes { get; set; } = DefaultMaxResponseBodyBytes;
 
+    /// <summary>
+    /// Gets the model facts you add or override, by model id or pattern (<c>*</c> matches any run of characters, e.g.
+    /// <c>qwen3.9-*</c>): what each model does that the client must know before sending (see <see cref="QwenModelCapabilities"/>).
+    /// </summary>
+    /// <remarks>
+    /// An entry here replaces the built-in facts for every id it matches (combine with <see cref="GetModelCapabilities(string)"/>
+    /// to extend them: <c>options.ModelCapabilities["qwen3.9-max"] = options.GetModelCapabilities("qwen3.8-max");</c>). Ids are
+    /// compared without regard to case; an exact id wins over patterns and a longer pattern over a shorter one. The table of
+    /// built-in facts is in the README ("Model facts"); an unknown model resolves to <see cref="QwenModelCapabilities.None"/>.
+    /// </remarks>
+    public IDictionary<string, QwenModelCapabilities> ModelCapabilities { get; } = new Dictionary<string, QwenModelCapabilities>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Returns what a model id resolves to: the entries of <see cref="ModelCapabilities"/>, else the built-in table, else <see cref="QwenModelCapabilities.None"/>.</summary>
+    /// <param name="modelId">A model id such as <c>qwen3.8-max</c>, <c>qwen-plus-2025-07-28</c> or <c>qwen-plus-us</c>.</param>
+    /// <returns>The model's capabilities.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is null or empty, or an entry of <see cref="ModelCapabilities"/> has an empty key.</exception>
+    public QwenModelCapabilities GetModelCapabilities(string modelId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        return new ModelFacts(ModelCapabilities).Get(modelId);
+    }
+
     /// <summary>Gets or sets the logger factory through which retries are logged (never with the key), or <see langword="null"/> for no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

@@ -27,13 +27,6 @@ internal sealed class AudioMapper
     /// <summary>Gets the media type chosen from the answer's first bytes, or null before any byte was decoded.</summary>
     public string? MediaType => _mediaType;
 
-    /// <summary>Whether a model is Qwen-Omni (<c>qwen-omni*</c>, <c>qwen3-omni*</c>, <c>qwen3.5-omni*</c>), which takes audio input.</summary>
-    public static bool IsOmniModel(string? model) =>
-        model is not null
-        && (model.StartsWith("qwen-omni", StringComparison.OrdinalIgnoreCase)
-            || model.StartsWith("qwen3-omni", StringComparison.OrdinalIgnoreCase)
-            || model.StartsWith("qwen3.5-omni", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>Maps a whole (non-streaming) choice's audio.</summary>
     public static void AddComplete(List<AIContent> contents, ChoiceFrame choice)
     {

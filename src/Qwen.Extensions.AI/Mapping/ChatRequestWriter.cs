@@ -15,7 +15,7 @@ internal static class ChatRequestWriter
 
     private static readonly JsonEncodedText IncludeUsage = JsonEncodedText.Encode(Wire.ChatParameters.Names.IncludeUsage);
 
-    public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)
+    public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client, ModelFacts? facts = null)
     {
         if (output is PooledBufferWriter pooled)
         {
@@ -24,7 +24,7 @@ internal static class ChatRequestWriter
         }
 
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        Write(writer, messages, options, model, stream, client);
+        Write(writer, messages, options, model, stream, client, facts);
     }
 
     /// <summary>The base64 size of the inline media in <paramref name="messages"/>, plus room for the rest of the body.</summary>
@@ -50,12 +50,13 @@ internal static class ChatRequestWriter
         return total == 0 ? 0 : (int)Math.Min(total + (64 * 1024), MessageWriter.MaxDataUriLength * 4L);
     }
 
-    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client)
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client, ModelFacts? facts = null)
     {
+        facts ??= ModelFacts.Default;
         var extras = MergeExtras(options, client);
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Model.EncodedName, model);
-        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name), audioInput: AudioMapper.IsOmniModel(model));
+        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name), audioInput: facts.Has(model, QwenModelCapabilities.AudioInput));
         if (stream)
         {
             if (ExtraParameters.GetInteger(extras, Wire.ChatParameters.N.Name) > 1)
