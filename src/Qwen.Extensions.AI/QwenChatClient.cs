@@ -6,7 +6,9 @@ namespace Qwen.Extensions.AI;
 /// <remarks>
 /// Thread-safe; create one per endpoint and key and reuse it. Qwen extras (<c>enable_thinking</c>, <c>thinking_budget</c>,
 /// <c>enable_search</c>, ...) go in <see cref="ChatOptions.AdditionalProperties"/> by wire name (see <see cref="QwenPropertyNames"/>).
-/// Stream-only models are served by <see cref="GetResponseAsync"/> too: it streams under the hood and aggregates.
+/// Stream-only models are served by <see cref="GetResponseAsync"/> too: it streams under the hood and aggregates, from the first
+/// call for the models the table of model facts marks <see cref="QwenModelCapabilities.StreamOnly"/>, and after the service's
+/// refusal (remembered per model) for the others.
 /// Transient failures are retried and every wait is bounded: see <see cref="QwenClientOptions.MaxRetries"/> and the timeouts
 /// there (the whole policy is in docs/reliability.md). Failures surface as
 /// <see cref="QwenApiException"/>, timeouts as <see cref="TimeoutException"/>, cancellation as <see cref="OperationCanceledException"/>.
@@ -60,7 +62,9 @@ public sealed class QwenChatClient : IChatClient
     {
         var history = AsList(messages);
         var model = ResolveModel(options);
-        if (_streamOnlyModels.ContainsKey(model))
+        // Stream-only models the table of model facts knows (QwQ, QVQ, Omni) stream from the first call; others are learnt from
+        // the service's refusal below and remembered.
+        if (_modelFacts.Has(model, QwenModelCapabilities.StreamOnly) || _streamOnlyModels.ContainsKey(model))
         {
             return await StreamAndAggregateAsync(history, options, model, _sender.TimeProvider.GetTimestamp(), cancellationToken).ConfigureAwait(false);
         }

@@ -124,7 +124,7 @@ public sealed class FunctionInvocationTests
         using var client = new ChatClientBuilder(inner).UseFunctionInvocation().Build();
         var calls = new List<string>();
 
-        var response = await client.GetResponseAsync([new(ChatRole.User, "What is the weather in Hangzhou?")], new ChatOptions { ModelId = "qwq-plus", Tools = [WeatherFunction(calls)] });
+        var response = await client.GetResponseAsync([new(ChatRole.User, "What is the weather in Hangzhou?")], new ChatOptions { ModelId = StreamOnlyFallbackTests.UnknownStreamOnlyModel, Tools = [WeatherFunction(calls)] });
 
         Assert.Equal(["Hangzhou"], calls);
         Assert.Equal(3, handler.Requests.Count);

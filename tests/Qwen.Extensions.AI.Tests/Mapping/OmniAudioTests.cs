@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -10,7 +9,6 @@ namespace Qwen.Extensions.AI.Tests.Mapping;
 public sealed class OmniAudioTests
 {
     private const string Pcm = "audio/L16;rate=24000;channels=1";
-    private const string AudioRefusal = "'audio' output only support with stream=true";
 
     public static TheoryData<bool> BothPaths => new() { false, true };
 
@@ -30,7 +28,7 @@ public sealed class OmniAudioTests
     [Theory]
     [MemberData(nameof(BothPaths))]
     public Task AudioInAUserMessageForOmniBecomesAnInputAudioPart(bool streaming) =>
-        AssertRequestAsync(
+        AssertStreamOnlyRequestAsync(
             """
             {"model":"qwen3-omni-flash","messages":[{"role":"user","content":[
               {"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,AQID","format":"wav"}},
@@ -57,7 +55,7 @@ public sealed class OmniAudioTests
     [InlineData("qwen-omni-turbo", "audio/amr", "amr")]
     public async Task TheAudioFormatComesFromTheMediaType(string model, string mediaType, string format)
     {
-        var body = await CaptureRequestAsync([new(ChatRole.User, [new DataContent(new byte[] { 1, 2, 3 }, mediaType)])], new ChatOptions { ModelId = model }, streaming: false);
+        var body = await CaptureRequestAsync([new(ChatRole.User, [new DataContent(new byte[] { 1, 2, 3 }, mediaType)])], new ChatOptions { ModelId = model }, streaming: true);
 
         var part = body.GetProperty("messages")[0].GetProperty("content")[0];
         Assert.Equal("input_audio", part.GetProperty("type").GetString());
@@ -87,7 +85,7 @@ public sealed class OmniAudioTests
     [Theory]
     [MemberData(nameof(BothPaths))]
     public Task AnAudioAnswerInHistoryIsSentAsItsTranscriptWithoutTheAudio(bool streaming) =>
-        AssertRequestAsync(
+        AssertStreamOnlyRequestAsync(
             """
             {"model":"qwen3-omni-flash","messages":[
               {"role":"user","content":"Who are you?"},
@@ -146,9 +144,8 @@ public sealed class OmniAudioTests
     [Fact]
     public async Task GetResponseAsyncReturnsOneAudioDataContentWithEveryByteAndTheTranscriptAsText()
     {
-        var handler = new FakeHttpHandler(
-            CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", AudioRefusal),
-            OmniStream(["AAECA", "wQFBgc", "ICQ=="], "Hello."));
+        // Omni is stream-only in the table of model facts: GetResponseAsync streams from the first call (one request).
+        var handler = new FakeHttpHandler(OmniStream(["AAECA", "wQFBgc", "ICQ=="], "Hello."));
         using var client = Create(handler);
 
         var response = await client.GetResponseAsync([new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "qwen3-omni-flash" });
@@ -158,7 +155,7 @@ public sealed class OmniAudioTests
         var audio = Assert.Single(message.Contents.OfType<DataContent>());
         Assert.Equal(Pcm, audio.MediaType);
         Assert.Equal(TenBytes, audio.Data.ToArray());
-        Assert.Equal(2, handler.Requests.Count);
+        Assert.True(Assert.Single(handler.Requests).Json.GetProperty("stream").GetBoolean());
     }
 
     [Theory]
@@ -170,7 +167,10 @@ public sealed class OmniAudioTests
         var canned = streaming
             ? OmniStream([base64[..7], base64[7..13], base64[13..]], "Hi.")
             : CannedResponse.Json($$$"""{"choices":[{"message":{"role":"assistant","content":null,"audio":{"data":"{{{base64}}}","transcript":"Hi.","id":"audio_1","expires_at":1}},"finish_reason":"stop","index":0}],"object":"chat.completion","created":1,"model":"qwen-omni-turbo","id":"chatcmpl-omni"}""");
-        using var client = Create(new FakeHttpHandler(canned));
+        // The non-streaming answer shape (message.audio) is read for a model the user marks as not stream-only.
+        var options = new QwenClientOptions { ApiKey = ApiKey, DefaultModelId = "qwen-plus", MaxRetries = 0 };
+        options.ModelCapabilities["qwen-omni-turbo"] = QwenModelCapabilities.AudioInput;
+        using var client = new QwenChatClient(options, new HttpClient(new FakeHttpHandler(canned)));
 
         var response = await GetAsync(client, [new(ChatRole.User, "Hi")], new ChatOptions { ModelId = "qwen-omni-turbo" }, streaming);
 
@@ -213,7 +213,6 @@ public sealed class OmniAudioTests
     public async Task TheReadmeOmniExampleWorksAsWritten()
     {
         var handler = new FakeHttpHandler(
-            CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", AudioRefusal),
             OmniStream(["AAECA", "wQFBgcICQ=="], "Hello."),
             OmniStream(["AAEC"], "Again."));
         using var client = Create(handler);
@@ -245,7 +244,19 @@ public sealed class OmniAudioTests
               {"role":"user","content":"Again, please."}],
              "stream":true,"stream_options":{"include_usage":true},"modalities":["text","audio"],"audio":{"voice":"Cherry","format":"wav"}}
             """,
-            handler.Requests[2].Json);
+            handler.Requests[1].Json);
+    }
+
+    /// <summary>
+    /// Omni is stream-only in the table of model facts, so both paths send the streaming body: <paramref name="golden"/> plus the
+    /// stream fields, answered with a stream.
+    /// </summary>
+    private static async Task AssertStreamOnlyRequestAsync(string golden, IEnumerable<ChatMessage> messages, ChatOptions options, bool streaming)
+    {
+        var handler = new FakeHttpHandler(CannedResponse.MinimalStream());
+        using var client = Create(handler);
+        await GetAsync(client, messages, options, streaming);
+        JsonAssert.Equal(ForPath(golden, streaming: true), handler.SingleRequest.Json);
     }
 
     private static DataContent Audio(string? transcript)
