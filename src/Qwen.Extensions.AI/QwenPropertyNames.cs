@@ -57,6 +57,13 @@ public static class QwenPropertyNames
     /// <summary><c>audio</c> (object): voice and format of Qwen-Omni audio output.</summary>
     public const string Audio = Wire.ChatParameters.Names.Audio;
 
+    /// <summary>
+    /// <c>reasoning_effort</c> (string: <c>none</c>, <c>minimal</c>, <c>low</c>, <c>medium</c>, <c>high</c>, <c>xhigh</c>, <c>max</c>): tiered
+    /// thinking. Derived from <c>ChatOptions.Reasoning.Effort</c> for the models that honour it (README, "Model facts"); set here it is
+    /// sent as given and wins over the derived value. The service refuses it together with <c>thinking_budget</c>.
+    /// </summary>
+    public const string ReasoningEffort = Wire.ChatParameters.Names.ReasoningEffort;
+
     /// <summary>The key under which responses carry the service's request id (<c>x-request-id</c>).</summary>
     public const string RequestId = Wire.ResponseFields.RequestId;
 }

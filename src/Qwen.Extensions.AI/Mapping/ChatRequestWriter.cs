@@ -54,9 +54,27 @@ internal static class ChatRequestWriter
     {
         facts ??= ModelFacts.Default;
         var extras = MergeExtras(options, client);
+        var capabilities = facts.Get(model);
+
+        // Everything that depends on the model is decided before a byte is written, so a refused combination fails before sending.
+        var format = options?.ResponseFormat is { } f && !ExtraParameters.Has(extras, Wire.ChatParameters.ResponseFormat.Name) ? f : null;
+        var schemaAsJsonObject = format is ChatResponseFormatJson { Schema: not null } && (capabilities & QwenModelCapabilities.JsonSchema) == 0;
+        var thinking = ThinkingPlan.For(options?.Reasoning?.Effort, extras, capabilities, jsonMode: format is ChatResponseFormatJson, model);
+
+        // preserve_thinking: an explicit extra wins either way; otherwise on for the models the table lists (dashscope-more.md 4.4).
+        var preserveThinking = ExtraParameters.Has(extras, Wire.ChatParameters.PreserveThinking.Name)
+            ? ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name)
+            : (capabilities & QwenModelCapabilities.PreserveThinking) != 0;
+
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Model.EncodedName, model);
-        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name), audioInput: facts.Has(model, QwenModelCapabilities.AudioInput));
+        MessageWriter.Write(
+            writer,
+            messages,
+            options?.Instructions,
+            preserveThinking,
+            audioInput: (capabilities & QwenModelCapabilities.AudioInput) != 0,
+            systemAppendix: schemaAsJsonObject ? SchemaInstruction((ChatResponseFormatJson)format!) : null);
         if (stream)
         {
             if (ExtraParameters.GetInteger(extras, Wire.ChatParameters.N.Name) > 1)
@@ -71,7 +89,13 @@ internal static class ChatRequestWriter
 
         if (options is not null)
         {
-            WriteOptions(writer, options, extras);
+            WriteOptions(writer, options, extras, format, schemaAsJsonObject);
+        }
+
+        thinking.Write(writer);
+        if (preserveThinking && !ExtraParameters.Has(extras, Wire.ChatParameters.PreserveThinking.Name))
+        {
+            writer.WriteBoolean(Wire.ChatParameters.PreserveThinking.EncodedName, true);
         }
 
         if (extras is not null)
@@ -83,7 +107,7 @@ internal static class ChatRequestWriter
         writer.Flush();
     }
 
-    private static void WriteOptions(Utf8JsonWriter writer, ChatOptions options, IReadOnlyDictionary<string, object?>? extras)
+    private static void WriteOptions(Utf8JsonWriter writer, ChatOptions options, IReadOnlyDictionary<string, object?>? extras, ChatResponseFormat? format, bool schemaAsJsonObject)
     {
         if (options.ConversationId is not null)
         {
@@ -180,16 +204,15 @@ internal static class ChatRequestWriter
             writer.WriteEndArray();
         }
 
-        if (options.ResponseFormat is { } format && !ExtraParameters.Has(extras, Wire.ChatParameters.ResponseFormat.Name))
+        if (format is not null)
         {
-            WriteResponseFormat(writer, format, extras);
+            WriteResponseFormat(writer, format, extras, schemaAsJsonObject);
         }
 
-        WriteReasoning(writer, options.Reasoning, extras);
         ToolWriter.Write(writer, options, extras);
     }
 
-    private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat format, IReadOnlyDictionary<string, object?>? extras)
+    private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat format, IReadOnlyDictionary<string, object?>? extras, bool schemaAsJsonObject)
     {
         writer.WriteStartObject(Wire.ChatParameters.ResponseFormat.EncodedName);
         switch (format)
@@ -198,6 +221,8 @@ internal static class ChatRequestWriter
                 writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Text);
                 break;
             case ChatResponseFormatJson { Schema: null }:
+            case ChatResponseFormatJson when schemaAsJsonObject:
+                // A schema for a model without json_schema: JSON mode, and the schema travels in the system message (SchemaInstruction).
                 writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.JsonObject);
                 break;
             case ChatResponseFormatJson json:
@@ -227,29 +252,26 @@ internal static class ChatRequestWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteReasoning(Utf8JsonWriter writer, ReasoningOptions? reasoning, IReadOnlyDictionary<string, object?>? extras)
+    /// <summary>
+    /// The system-message instruction that carries a schema to a model without <c>json_schema</c> (sent as <c>json_object</c>): it names
+    /// JSON, which the service requires in the prompt for <c>json_object</c> (dashscope-more.md 6.3), in the words MEAI's own
+    /// schema-in-prompt fallback uses.
+    /// </summary>
+    internal static string SchemaInstruction(ChatResponseFormatJson format)
     {
-        if (reasoning?.Effort is not { } effort)
+        var text = new StringBuilder("Respond with a JSON value conforming to the following schema");
+        if (!string.IsNullOrWhiteSpace(format.SchemaName))
         {
-            return;
+            text.Append(" (").Append(format.SchemaName).Append(')');
         }
 
-        if (!ExtraParameters.Has(extras, Wire.ChatParameters.EnableThinking.Name))
+        text.Append(':');
+        if (!string.IsNullOrWhiteSpace(format.SchemaDescription))
         {
-            writer.WriteBoolean(Wire.ChatParameters.EnableThinking.EncodedName, effort != ReasoningEffort.None);
+            text.Append(' ').Append(format.SchemaDescription);
         }
 
-        var budget = effort switch
-        {
-            ReasoningEffort.Low => LowEffortThinkingBudget,
-            ReasoningEffort.Medium => MediumEffortThinkingBudget,
-            _ => 0,
-        };
-
-        if (budget > 0 && !ExtraParameters.Has(extras, Wire.ChatParameters.ThinkingBudget.Name))
-        {
-            writer.WriteNumber(Wire.ChatParameters.ThinkingBudget.EncodedName, budget);
-        }
+        return text.Append("\n```\n").Append(format.Schema!.Value.GetRawText()).Append("\n```").ToString();
     }
 
     /// <summary>Extras from <c>RawRepresentationFactory</c> (a dictionary of wire names) under those of <c>AdditionalProperties</c>.</summary>

@@ -166,6 +166,9 @@ internal static class ExtraParameters
                 WriteNumber(writer, optionsType, key, value, parameter);
                 return;
 
+            case Wire.ParameterKind.String when value is not (string or JsonElement { ValueKind: JsonValueKind.String }):
+                throw Invalid(optionsType, key, value, parameter.Expected);
+
             case Wire.ParameterKind.StringArray when value is string:
                 throw Invalid(optionsType, key, value, parameter.Expected);
 

@@ -12,7 +12,8 @@ internal static class MessageWriter
     /// <param name="instructions"><see cref="ChatOptions.Instructions"/>.</param>
     /// <param name="preserveThinking">Whether every assistant turn's reasoning is echoed.</param>
     /// <param name="audioInput">Whether the model takes audio in user messages (Qwen-Omni): <c>audio/*</c> becomes an <c>input_audio</c> part.</param>
-    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking, bool audioInput = false)
+    /// <param name="systemAppendix">Text the client adds at the end of the system message (the schema instruction for JSON mode), or <see langword="null"/>.</param>
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking, bool audioInput = false, string? systemAppendix = null)
     {
         // Reasoning is echoed for assistant turns after the last user message (the current tool loop), or for all of them
         // when preserve_thinking is on: newer models corrupt their output in tool loops when it is not sent back.
@@ -29,7 +30,7 @@ internal static class MessageWriter
         HashSet<string>? callIds = null;
         var answeredCallIds = CollectResultCallIds(messages);
         writer.WriteStartArray(Wire.ChatParameters.Messages.EncodedName);
-        WriteSystem(writer, messages, instructions);
+        WriteSystem(writer, messages, instructions, systemAppendix);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
@@ -67,7 +68,7 @@ internal static class MessageWriter
     /// System messages that reference uploaded files (<c>fileid://...</c>, for qwen-long / qwen-doc-turbo) follow it as messages
     /// of their own, in order, as DashScope's document pages show. The common case (one source of system text) allocates nothing.
     /// </summary>
-    private static void WriteSystem(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions)
+    private static void WriteSystem(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, string? appendix)
     {
         var first = string.IsNullOrEmpty(instructions) ? null : instructions;
         StringBuilder? joined = null;
@@ -97,6 +98,18 @@ internal static class MessageWriter
             else
             {
                 (joined ??= new StringBuilder(first)).Append(SystemSeparator).Append(text);
+            }
+        }
+
+        if (appendix is not null)
+        {
+            if (first is null)
+            {
+                first = appendix;
+            }
+            else
+            {
+                (joined ??= new StringBuilder(first)).Append(SystemSeparator).Append(appendix);
             }
         }
 

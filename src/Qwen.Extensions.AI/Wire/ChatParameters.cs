@@ -40,6 +40,10 @@ internal static class ChatParameters
     public static readonly RequestParameter EnableThinking = new(Names.EnableThinking, ParameterKind.Boolean, chatOptionsMember: "Reasoning", skSetting: Names.EnableThinking);
     public static readonly RequestParameter ThinkingBudget = new(Names.ThinkingBudget, ParameterKind.Integer, min: 1, max: int.MaxValue, range: "≥ 1", chatOptionsMember: "Reasoning", skSetting: Names.ThinkingBudget);
     public static readonly RequestParameter PreserveThinking = new(Names.PreserveThinking, ParameterKind.Boolean, skSetting: Names.PreserveThinking);
+
+    // Tiered thinking (dashscope-more.md 4.1/4.2): none, minimal, low, medium, high, xhigh, max; derived from ChatOptions.Reasoning
+    // for the models of the table of model facts that honour it (QwenModelCapabilities.ReasoningTiers).
+    public static readonly RequestParameter ReasoningEffort = new(Names.ReasoningEffort, ParameterKind.String, range: "one of none, minimal, low, medium, high, xhigh, max", chatOptionsMember: "Reasoning", skSetting: Names.ReasoningEffort);
     public static readonly RequestParameter EnableSearch = new(Names.EnableSearch, ParameterKind.Boolean, skSetting: Names.EnableSearch);
     public static readonly RequestParameter SearchOptions = new(Names.SearchOptions, ParameterKind.Object, skSetting: Names.SearchOptions);
     public static readonly RequestParameter EnableCodeInterpreter = new(Names.EnableCodeInterpreter, ParameterKind.Boolean, skSetting: Names.EnableCodeInterpreter);
@@ -57,7 +61,8 @@ internal static class ChatParameters
         Model, Messages, Stream, StreamOptions, Tools,
         Temperature, TopP, TopK, MaxTokens, PresencePenalty, Seed, Stop, ResponseFormat, ToolChoice, ParallelToolCalls,
         EnableThinking, ThinkingBudget, PreserveThinking, EnableSearch, SearchOptions, EnableCodeInterpreter, VlHighResolutionImages,
-        RepetitionPenalty, N, Logprobs, TopLogprobs, Modalities, Audio);
+        RepetitionPenalty, N, Logprobs, TopLogprobs, Modalities, Audio,
+        ReasoningEffort);
 
     /// <summary>The wire names as constants (for <c>switch</c>, attributes and <see cref="QwenPropertyNames"/>).</summary>
     public static class Names
@@ -91,6 +96,7 @@ internal static class ChatParameters
         public const string TopLogprobs = "top_logprobs";
         public const string Modalities = "modalities";
         public const string Audio = "audio";
+        public const string ReasoningEffort = "reasoning_effort";
     }
 
     /// <summary>

@@ -14,6 +14,9 @@ internal enum ParameterKind
 
     /// <summary>A body object the client writes itself and merges the caller's extra into (<c>stream_options</c>).</summary>
     Merged,
+
+    /// <summary>A string (<c>reasoning_effort</c>).</summary>
+    String,
 }
 
 /// <summary>
@@ -89,6 +92,7 @@ internal sealed class RequestParameter
         ParameterKind.Number => "a number" + (Range is null ? string.Empty : " " + Range),
         ParameterKind.StringArray => "an array of strings, for example [\"text\",\"audio\"]",
         ParameterKind.Object => "a JSON object (a JsonElement, JsonNode or dictionary)",
+        ParameterKind.String => "a string" + (Range is null ? string.Empty : ", " + Range),
         _ => "a JSON value",
     };
 
