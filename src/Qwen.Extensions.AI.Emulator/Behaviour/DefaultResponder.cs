@@ -29,8 +29,7 @@ internal static partial class DefaultResponder
     public static ReplyPlan Respond(RequestFacts facts)
     {
         var prompt = facts.LastUserText.Trim();
-        var thinks = ModelCatalog.AlwaysThinks(facts.Model) || facts.EnableThinking == true
-            || (facts.EnableThinking is null && ModelCatalog.IsOpenSourceHybrid(facts.Model));
+        var thinks = RequestValidator.Thinks(facts.Root, facts.Model);
 
         var toolResults = facts.Messages.Skip(facts.LastUserIndex + 1).Where(m => m.Role == "tool").ToList();
         var calls = ToolSelector.Select(facts, prompt);
@@ -97,7 +96,41 @@ internal static partial class DefaultResponder
             reasoning = TokenCounter.Truncate(reasoning, budget);
         }
 
+        if (thinks)
+        {
+            reasoning = ApplyEffort(facts, reasoning);
+        }
+
         return new ReplyPlan(content, thinks ? reasoning : null, calls, finish);
+    }
+
+    /// <summary>
+    /// Tiered thinking on the models that honour <c>reasoning_effort</c> (dashscope-more.md 4.2): the lower the tier, the shorter the
+    /// reasoning (and its <c>reasoning_tokens</c>); <c>none</c> never gets here (no reasoning at all). With <c>preserve_thinking</c> on,
+    /// the reasoning starts from the earlier turns' reasoning it was given back.
+    /// </summary>
+    private static string ApplyEffort(RequestFacts facts, string reasoning)
+    {
+        if (facts.PreservedReasoning.Count > 0)
+        {
+            reasoning = $"Earlier I reasoned: \"{Shorten(facts.PreservedReasoning[^1])}\". " + reasoning;
+        }
+
+        if (!ModelCatalog.HonoursReasoningEffort(facts.Model) || RequestFacts.Str(facts.Root, "reasoning_effort") is not { } effort)
+        {
+            return reasoning;
+        }
+
+        const string Check = " I will check each step once more before answering.";
+        const string Alternatives = " I will also weigh the alternatives and rule out the ones that do not fit.";
+        return effort switch
+        {
+            "minimal" => TokenCounter.Truncate(reasoning, 6),
+            "low" => TokenCounter.Truncate(reasoning, 12),
+            "high" => reasoning + Check,
+            "xhigh" or "max" => reasoning + Check + Alternatives,
+            _ => reasoning,
+        };
     }
 
     /// <summary>A plain-text answer to the prompt.</summary>

@@ -15,6 +15,9 @@ internal static partial class ModelCatalog
         "qwen-plus-", "qwen-max-", "qwen-turbo-", "qwen-flash-", "qwen-long-", "qwen-coder-", "qwen-math-", "qwen-mt-",
         "qwen3-", "qwen3.5-", "qwen3.6-", "qwen-vl-", "qwen3-vl-", "qvq-", "qwq-", "qwen-omni-", "qwen3-omni-",
         "qwen2.5-", "qwen2-", "qwen-deep-research",
+
+        // The Qwen 3.7 / 3.8 generation (dashscope-more.md 4.2, 4.4, 6.2).
+        "qwen3.7-", "qwen3.8-",
     ];
 
     public static bool Exists(string model, IEnumerable<string> additional) =>
@@ -48,6 +51,37 @@ internal static partial class ModelCatalog
     /// <summary>Open-source hybrid Qwen3 models (qwen3-8b, qwen3-235b-a22b, ...): thinking is on by default and needs a stream.</summary>
     public static bool IsOpenSourceHybrid(string model) =>
         OpenSourceQwen3().IsMatch(model) && !model.Contains("instruct", StringComparison.Ordinal) && !model.Contains("thinking", StringComparison.Ordinal);
+
+    // ---- Reasoning and structured output by model (dashscope-more.md 4 and 6), the emulator's own lists ----
+
+    /// <summary>
+    /// Hybrids that think unless told not to: Qwen3.5 (seed 003 / QC-TH: "on") and the 3.6-3.8 generations (4.1: 3.7/3.8 on, captured
+    /// on qwen3.8-max without any flag); Omni models excluded (Qwen3-Omni-Flash is off by default).
+    /// </summary>
+    public static bool ThinksByDefault(string model) =>
+        (model.StartsWith("qwen3.5-", StringComparison.Ordinal) || model.StartsWith("qwen3.6-", StringComparison.Ordinal) || IsNewGeneration(model))
+        && !model.Contains("-omni", StringComparison.Ordinal) && !model.Contains("instruct", StringComparison.Ordinal);
+
+    /// <summary>The 3.7 / 3.8 generation, whose chat also turns thinking off with <c>thinking: {"type": "disabled"}</c> (4.1).</summary>
+    public static bool IsNewGeneration(string model) =>
+        model.StartsWith("qwen3.7-", StringComparison.Ordinal) || model.StartsWith("qwen3.8-", StringComparison.Ordinal);
+
+    /// <summary>Models that honour <c>reasoning_effort</c> tiers: qwen3.8-* (4.2). Others accept the field and ignore it.</summary>
+    public static bool HonoursReasoningEffort(string model) => model.StartsWith("qwen3.8-", StringComparison.Ordinal);
+
+    /// <summary>Models that answer JSON mode while thinking: 3.7 / 3.8 (6.2 live probes); older ones refuse.</summary>
+    public static bool TakesJsonModeWhileThinking(string model) => IsNewGeneration(model);
+
+    /// <summary>
+    /// Whether a forced <c>tool_choice</c> is refused in thinking mode: on the 3.7 / 3.8 generation only qwen3.8-flash refuses
+    /// (4.3, captured); on older models the seed's rule holds for all (seed 003: "Models in thinking mode do not support forcing a
+    /// specific tool").
+    /// </summary>
+    public static bool RefusesForcedToolChoiceWhileThinking(string model) =>
+        !IsNewGeneration(model) || model.StartsWith("qwen3.8-flash", StringComparison.Ordinal);
+
+    /// <summary>Models whose <c>preserve_thinking</c> is on by default: qwen3.8-max (4.4, probe); others off unless asked.</summary>
+    public static bool PreservesThinkingByDefault(string model) => model is "qwen3.8-max" || model.StartsWith("qwen3.8-max-", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^qwen3(\.\d+)?-(next-)?\d+(\.\d+)?b", RegexOptions.CultureInvariant)]
     private static partial Regex OpenSourceQwen3();

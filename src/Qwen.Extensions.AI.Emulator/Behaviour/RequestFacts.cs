@@ -49,6 +49,12 @@ internal sealed class RequestFacts
 
     public int LastUserIndex { get; private set; } = -1;
 
+    /// <summary>
+    /// Gets the <c>reasoning_content</c> of earlier assistant turns that the model reads back: all of them with <c>preserve_thinking</c> on
+    /// (explicitly, or by default on qwen3.8-max; dashscope-more.md 4.4), none otherwise. They count as prompt tokens.
+    /// </summary>
+    public List<string> PreservedReasoning { get; } = [];
+
     public static RequestFacts From(JsonElement root)
     {
         var facts = new RequestFacts(root);
@@ -166,6 +172,14 @@ internal sealed class RequestFacts
 
                 facts.Messages.Add(fact);
             }
+        }
+
+        var preserve = root.TryGetProperty("preserve_thinking", out var pt) && pt.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? pt.ValueKind == JsonValueKind.True
+            : ModelCatalog.PreservesThinkingByDefault(facts.Model);
+        if (preserve)
+        {
+            facts.PreservedReasoning.AddRange(facts.Messages.Where(m => m.Role == "assistant").Select(m => Str(m.Raw, "reasoning_content")).OfType<string>().Where(r => r.Length > 0));
         }
 
         for (var i = facts.Messages.Count - 1; i >= 0; i--)

@@ -25,6 +25,9 @@ internal static partial class RequestValidator
 
     public const string EffortAndBudgetMessage = "'reasoning_effort' and 'thinking_budget' cannot be set simultaneously";
 
+    /// <summary>JSON mode while thinking on a model older than 3.7 (dashscope-more.md 6.2, peers.md B.7).</summary>
+    public const string JsonModeThinkingMessage = "Json mode response is not supported when enable_thinking is true";
+
     private const string Prefix = "<400> InternalError.Algo.InvalidParameter: ";
 
     /// <summary>Returns the status and error for an invalid request, or <see langword="null"/> when it is valid.</summary>
@@ -159,6 +162,12 @@ internal static partial class RequestValidator
             return Bad(Prefix + "n greater than 1 is not supported in thinking mode", "n");
         }
 
+        if (root.TryGetProperty("response_format", out var jsonMode) && RequestFacts.Str(jsonMode, "type") is "json_object" or "json_schema"
+            && !ModelCatalog.TakesJsonModeWhileThinking(model) && Thinks(root, model))
+        {
+            return Bad(JsonModeThinkingMessage, null);
+        }
+
         if (root.TryGetProperty("response_format", out var format) && RequestFacts.Str(format, "type") == "json_object" && !MentionsJson(messages))
         {
             return Bad(JsonWordMessage, null);
@@ -211,11 +220,25 @@ internal static partial class RequestValidator
         return null;
     }
 
-    /// <summary>Whether the request runs in thinking mode: enable_thinking true, a model that always thinks, or a hybrid that thinks by default.</summary>
+    /// <summary>
+    /// Whether the request runs in thinking mode: enable_thinking true, a model that always thinks, or a hybrid that thinks by default.
+    /// On the 3.7 / 3.8 generation <c>thinking: {"type": "disabled"}</c> turns it off too, and on models that honour tiers
+    /// <c>reasoning_effort</c> decides unless <c>enable_thinking</c> is false (<c>none</c> is off; dashscope-more.md 4.1, 4.2).
+    /// </summary>
     internal static bool Thinks(JsonElement root, string model)
     {
         bool? enabled = root.TryGetProperty("enable_thinking", out var et) && et.ValueKind is JsonValueKind.True or JsonValueKind.False ? et.ValueKind == JsonValueKind.True : null;
-        return enabled ?? (ModelCatalog.AlwaysThinks(model) || ModelCatalog.IsOpenSourceHybrid(model));
+        if (enabled is null && ModelCatalog.IsNewGeneration(model) && root.TryGetProperty("thinking", out var thinking) && RequestFacts.Str(thinking, "type") == "disabled")
+        {
+            enabled = false;
+        }
+
+        if (enabled != false && ModelCatalog.HonoursReasoningEffort(model) && RequestFacts.Str(root, "reasoning_effort") is { } effort)
+        {
+            return effort != "none";
+        }
+
+        return enabled ?? (ModelCatalog.AlwaysThinks(model) || ModelCatalog.IsOpenSourceHybrid(model) || ModelCatalog.ThinksByDefault(model));
     }
 
     /// <summary>The service's json_object rule: "json" (any case) in the text of a system or user message.</summary>
@@ -409,7 +432,8 @@ internal static partial class RequestValidator
                 return Bad(Prefix + "tool_choice 'required' needs at least one tool in tools", "tool_choice");
             }
 
-            if ((tc.ValueKind != JsonValueKind.String || tc.GetString() == "required") && Thinks(root, RequestFacts.Str(root, "model") ?? string.Empty))
+            var toolModel = RequestFacts.Str(root, "model") ?? string.Empty;
+            if ((tc.ValueKind != JsonValueKind.String || tc.GetString() == "required") && Thinks(root, toolModel) && ModelCatalog.RefusesForcedToolChoiceWhileThinking(toolModel))
             {
                 return Bad(ToolChoiceThinkingMessage, "tool_choice");
             }

@@ -168,6 +168,14 @@ internal sealed class ChatCompletionsHandler
         {
             if (RequestValidator.Validate(recorded.Json, _options.AdditionalModels) is { } invalid)
             {
+                if (facts?.Stream == true && invalid.Error.Message == RequestValidator.EffortAndBudgetMessage)
+                {
+                    // The captured streamed form (dashscope-more.md 4.3): one data event carrying the error and the completion id.
+                    response.StatusCode = 200;
+                    await WriteEventsAsync(context, recorded, reply, [CompletionWriter.StreamErrorBody(invalid.Error, "chatcmpl-" + recorded.RequestId)], appendDone: false, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await WriteErrorAsync(context, invalid.Status, invalid.Error, recorded.RequestId).ConfigureAwait(false);
                 return;
             }
@@ -214,6 +222,7 @@ internal sealed class ChatCompletionsHandler
         if (facts is not null)
         {
             prompt = facts.Messages.Sum(TokenCounter.Count);
+            prompt += facts.PreservedReasoning.Sum(TokenCounter.Count); // preserve_thinking: earlier reasoning is read back
             if (facts.Root.TryGetProperty("tools", out var tools))
             {
                 prompt += TokenCounter.Count(tools.GetRawText());

@@ -197,6 +197,28 @@ internal static class CompletionWriter
         w.WriteEndObject();
     });
 
+    /// <summary>An error as one streamed event, in the captured field order: <c>{"error":{"code","param","message","type"},"id"}</c> (dashscope-more.md 4.3).</summary>
+    public static byte[] StreamErrorBody(EmulatorError error, string id) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteString("code", error.Code);
+        if (error.Param is null)
+        {
+            w.WriteNull("param");
+        }
+        else
+        {
+            w.WriteString("param", error.Param);
+        }
+
+        w.WriteString("message", error.Message);
+        w.WriteString("type", error.Type);
+        w.WriteEndObject();
+        w.WriteString("id", id);
+        w.WriteEndObject();
+    });
+
     private static byte[] Chunk(string model, string id, long created, int choiceIndex, string? finishReason, Action<Utf8JsonWriter> delta) => Write(w =>
     {
         w.WriteStartObject();

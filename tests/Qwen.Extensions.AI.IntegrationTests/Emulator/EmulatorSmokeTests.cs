@@ -143,12 +143,26 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     [Fact]
     public async Task ChatClientStreamOnlyModelIsServedByStreamingFallback()
     {
-        using var client = _emulator.CreateChatClient("qwq-plus");
+        // A model the client's table of model facts does not mark stream-only (a user entry without StreamOnly): learnt from the refusal.
+        var options = _emulator.CreateClientOptions("qwq-plus");
+        options.ModelCapabilities["qwq-plus"] = QwenModelCapabilities.ThinkingOnly;
+        using var client = new QwenChatClient(options);
         var response = await client.GetResponseAsync("Say 'ready'").WaitAsync(Timeout);
         Assert.Equal("ready", response.Text);
         Assert.Contains(response.Messages[0].Contents, c => c is TextReasoningContent);
         Assert.Equal([false, true], _emulator.Requests.Select(r => r.IsStreaming));
         Assert.Equal([400, 200], _emulator.Requests.Select(r => r.StatusCode));
+    }
+
+    [Fact]
+    public async Task ChatClientKnownStreamOnlyModelStreamsFromTheFirstCall()
+    {
+        using var client = _emulator.CreateChatClient("qwq-plus");
+        var response = await client.GetResponseAsync("Say 'ready'").WaitAsync(Timeout);
+        Assert.Equal("ready", response.Text);
+        Assert.Contains(response.Messages[0].Contents, c => c is TextReasoningContent);
+        Assert.Equal([true], _emulator.Requests.Select(r => r.IsStreaming));
+        Assert.Equal([200], _emulator.Requests.Select(r => r.StatusCode));
     }
 
     [Fact]

@@ -163,6 +163,20 @@ public sealed class ModelDependentRequestTests
         JsonAssert.Equal(Body(Unknown, """{"reasoning_effort":"medium"}"""), handler.SingleRequest.Json);
     }
 
+    [Fact]
+    public async Task TheServicesStreamedRefusalOfThePairSurfacesAsQwenApiException()
+    {
+        // Verbatim from dashscope-more.md 4.3 (qwen3.8-max, opencode #41531): what another client that sends the pair gets.
+        var handler = new FakeHttpHandler(CannedResponse.Sse(
+            "data: {\"error\":{\"code\":\"invalid_parameter_error\",\"param\":null,\"message\":\"'reasoning_effort' and 'thinking_budget' cannot be set simultaneously\",\"type\":\"invalid_request_error\"},\"id\":\"chatcmpl-403f754a-1d07-4cd5-94a4-1046e7ef1f43\"}\n\n"));
+        using var client = Create(handler);
+
+        var ex = await Assert.ThrowsAsync<QwenApiException>(() => StreamAsync(client, Hi(), new ChatOptions { ModelId = Tiered }));
+
+        Assert.Equal("invalid_parameter_error", ex.ErrorCode);
+        Assert.Contains("'reasoning_effort' and 'thinking_budget' cannot be set simultaneously", ex.Message, StringComparison.Ordinal);
+    }
+
     // ---- Item 3: preserved thinking ----
 
     private static List<ChatMessage> TwoTurns() =>
