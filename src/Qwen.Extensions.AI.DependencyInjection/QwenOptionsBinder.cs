@@ -23,12 +23,20 @@ internal static class QwenOptionsBinder
         nameof(QwenClientOptions.RequestTimeout), nameof(QwenClientOptions.StreamingHeadersTimeout), nameof(QwenClientOptions.StreamingIdleTimeout),
         nameof(QwenClientOptions.StreamingRawRepresentation),
         nameof(QwenClientOptions.StreamingResponseTimeout), nameof(QwenClientOptions.MaxResponseBodyBytes),
+        nameof(QwenClientOptions.ModelCapabilities) + ":<model id or pattern>",
     ];
 
     public static void Bind(IConfiguration section, QwenClientOptions options)
     {
         foreach (var child in section.GetChildren())
         {
+            // Model facts (issue 13): "Qwen:ModelCapabilities:<model id or pattern>" = "ReasoningTiers, JsonSchema".
+            if (string.Equals(child.Key, nameof(QwenClientOptions.ModelCapabilities), StringComparison.OrdinalIgnoreCase))
+            {
+                BindModelCapabilities(child, options);
+                continue;
+            }
+
             if (child.Value is null)
             {
                 continue; // a nested section, such as "Qwen:Fast" next to "Qwen:ApiKey"
@@ -83,6 +91,49 @@ internal static class QwenOptionsBinder
                             : " Was the whole configuration passed? Pass its section instead: configuration.GetSection(\"Qwen\")."));
             }
         }
+    }
+
+    /// <summary>
+    /// Each child of <c>ModelCapabilities</c> is a model id or pattern (<c>qwen3.9-*</c>) whose value is <see cref="QwenModelCapabilities"/>
+    /// names separated by commas (<c>"ReasoningTiers, JsonSchema"</c>, or <c>"None"</c>); numbers and unknown names fail with the path.
+    /// </summary>
+    private static void BindModelCapabilities(IConfigurationSection section, QwenClientOptions options)
+    {
+        if (section.Value is not null)
+        {
+            throw new InvalidOperationException(
+                $"Configuration setting '{section.Path}' must be a section of model ids, such as '{section.Path}:qwen3.9-max' = 'ReasoningTiers, JsonSchema'.");
+        }
+
+        foreach (var model in section.GetChildren())
+        {
+            if (model.Value is null || !TryParseCapabilities(model.Value, out var capabilities))
+            {
+                throw Invalid(
+                    model,
+                    $"QwenModelCapabilities names separated by commas, such as 'ReasoningTiers, JsonSchema' (known: {string.Join(", ", Enum.GetNames<QwenModelCapabilities>())})",
+                    showValue: model.Value is not null);
+            }
+
+            options.ModelCapabilities[model.Key] = capabilities;
+        }
+    }
+
+    private static bool TryParseCapabilities(string value, out QwenModelCapabilities capabilities)
+    {
+        capabilities = QwenModelCapabilities.None;
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            // Names only: Enum.TryParse also takes numbers ("12"), which would hide a typo behind an undefined flag.
+            if (part.Length == 0 || !char.IsAsciiLetter(part[0]) || !Enum.TryParse<QwenModelCapabilities>(part, ignoreCase: true, out var flag))
+            {
+                return false;
+            }
+
+            capabilities |= flag;
+        }
+
+        return true;
     }
 
     private static TimeSpan ToTimeSpan(IConfigurationSection child) =>
