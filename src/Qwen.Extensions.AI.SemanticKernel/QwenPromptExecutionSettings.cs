@@ -26,6 +26,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     private bool? _enableCodeInterpreter;
     private bool? _vlHighResolutionImages;
     private double? _repetitionPenalty;
+    private string? _reasoningEffort;
 
     /// <summary>Gets or sets the sampling temperature, in [0, 2) (<c>temperature</c>).</summary>
     [JsonPropertyName(ChatParameters.Names.Temperature)]
@@ -104,6 +105,24 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     public double? RepetitionPenalty { get => _repetitionPenalty; set => Set(ref _repetitionPenalty, value); }
 
     /// <summary>
+    /// Gets or sets the reasoning tier: <c>none</c>, <c>low</c>, <c>medium</c>, <c>high</c> or <c>xhigh</c> become
+    /// <c>ChatOptions.Reasoning.Effort</c>, which the client sends as <c>reasoning_effort</c> to the models that tier their thinking
+    /// and as <c>enable_thinking</c> + <c>thinking_budget</c> to the others (README, "Model facts"); <c>minimal</c> and <c>max</c>,
+    /// which have no MEAI equivalent, are sent as <c>reasoning_effort</c> as given (<c>reasoning_effort</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The value is not one of the tiers above.</exception>
+    [JsonPropertyName(ChatParameters.Names.ReasoningEffort)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReasoningEffort
+    {
+        get => _reasoningEffort;
+        set => Set(ref _reasoningEffort, value is null ? null : ToTier(value) is not null || IsWireOnlyTier(value)
+            ? value.ToLowerInvariant()
+            : throw new ArgumentException(
+                $"Execution setting '{ChatParameters.Names.ReasoningEffort}' must be one of none, minimal, low, medium, high, xhigh, max; got '{value}'.", nameof(value)));
+    }
+
+    /// <summary>
     /// Returns <paramref name="settings"/> as <see cref="QwenPromptExecutionSettings"/>: the same instance when it already is one,
     /// otherwise a copy whose typed properties are read from <see cref="PromptExecutionSettings.ExtensionData"/> by wire name
     /// (other extension data is kept).
@@ -167,6 +186,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
         EnableCodeInterpreter = EnableCodeInterpreter,
         VlHighResolutionImages = VlHighResolutionImages,
         RepetitionPenalty = RepetitionPenalty,
+        ReasoningEffort = ReasoningEffort,
     };
 
     /// <summary>
@@ -193,7 +213,32 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
         Put(options, ChatParameters.EnableCodeInterpreter, EnableCodeInterpreter);
         Put(options, ChatParameters.VlHighResolutionImages, VlHighResolutionImages);
         Put(options, ChatParameters.RepetitionPenalty, RepetitionPenalty);
+
+        // The reasoning tier: MEAI's efforts go through ChatOptions.Reasoning (the client decides the wire by model); the tiers MEAI lacks go as given.
+        if (ReasoningEffort is { } tier)
+        {
+            if (ToTier(tier) is { } effort)
+            {
+                options.Reasoning = new ReasoningOptions { Effort = effort, Output = options.Reasoning?.Output };
+            }
+            else
+            {
+                Put(options, ChatParameters.ReasoningEffort, tier);
+            }
+        }
     }
+
+    private static ReasoningEffort? ToTier(string value) => value.ToLowerInvariant() switch
+    {
+        "none" => Microsoft.Extensions.AI.ReasoningEffort.None,
+        "low" => Microsoft.Extensions.AI.ReasoningEffort.Low,
+        "medium" => Microsoft.Extensions.AI.ReasoningEffort.Medium,
+        "high" => Microsoft.Extensions.AI.ReasoningEffort.High,
+        "xhigh" => Microsoft.Extensions.AI.ReasoningEffort.ExtraHigh,
+        _ => null,
+    };
+
+    private static bool IsWireOnlyTier(string value) => value.Equals("minimal", StringComparison.OrdinalIgnoreCase) || value.Equals("max", StringComparison.OrdinalIgnoreCase);
 
     private static void Put(ChatOptions options, RequestParameter parameter, object? value)
     {
@@ -226,6 +271,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
             case ChatParameters.Names.EnableCodeInterpreter: EnableCodeInterpreter = SettingValue.ToBool(key, value); return true;
             case ChatParameters.Names.VlHighResolutionImages: VlHighResolutionImages = SettingValue.ToBool(key, value); return true;
             case ChatParameters.Names.RepetitionPenalty: RepetitionPenalty = SettingValue.ToDouble(key, value); return true;
+            case ChatParameters.Names.ReasoningEffort: ReasoningEffort = SettingValue.ToTier(key, value); return true;
             case ChatParameters.Names.SearchOptions when value is JsonElement { ValueKind: JsonValueKind.Object } e:
                 SearchOptions = e.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
                 return true;

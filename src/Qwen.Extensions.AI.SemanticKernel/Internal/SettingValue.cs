@@ -43,6 +43,16 @@ internal static class SettingValue
         return LooseValue.TryGetNumber(value, out var d) ? d : throw Invalid(key, value!, "a number");
     }
 
+    /// <summary>A reasoning tier: a string (JSON/YAML or CLR); which strings are tiers is the setting's own check.</summary>
+    public static string? ToTier(string key, object? value) => IsNull(value)
+        ? null
+        : value switch
+        {
+            string s => s,
+            JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+            _ => throw Invalid(key, value!, "a string such as \"high\""),
+        };
+
     private static bool IsNull(object? value) => value is null or JsonElement { ValueKind: JsonValueKind.Null };
 
     private static ArgumentException Invalid(string key, object value, string expected) =>
