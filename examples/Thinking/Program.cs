@@ -41,3 +41,13 @@ var response = await client.GetResponseAsync(question, new ChatOptions { Reasoni
 var reasoned = response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Any();
 Console.WriteLine($"[Answer] {response.Text}");
 Console.WriteLine($"  (reasoning returned: {(reasoned ? "yes" : "no")})");
+
+// Reasoning tiers: on models that tier their thinking (Qwen 3.8), ReasoningEffort is sent as reasoning_effort
+// (none, low, medium, high, xhigh); elsewhere as enable_thinking + thinking_budget. README, "Model facts".
+Console.WriteLine();
+Console.WriteLine($"> {question} on qwen3.8-max, by reasoning tier");
+foreach (var effort in (ReasoningEffort[])[ReasoningEffort.None, ReasoningEffort.Low, ReasoningEffort.Medium, ReasoningEffort.High, ReasoningEffort.ExtraHigh])
+{
+    var tiered = await client.GetResponseAsync(question, new ChatOptions { ModelId = "qwen3.8-max", Reasoning = new ReasoningOptions { Effort = effort } });
+    Console.WriteLine($"  [{effort}] reasoning tokens: {tiered.Usage?.ReasoningTokenCount ?? 0}; answer: {tiered.Text}");
+}

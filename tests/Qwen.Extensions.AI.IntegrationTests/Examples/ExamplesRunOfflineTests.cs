@@ -19,7 +19,7 @@ public sealed class ExamplesRunOfflineTests
         { "QuickStart", ["I am Qwen", "(streamed)", "Waves fold into foam,\nsalt wind carries gull voices,\nthe tide keeps its time."] },
         { "Vision", ["image/png image of about", "https://dashscope.oss-cn-beijing.aliyuncs.com/images/dog_and_girl.jpeg) arrived intact"] },
         { "Tools", ["[tool] get_weather(city: Paris)", "get_weather returned Sunny, 22 °C in Paris.", "[tool] get_local_time(city: Tokyo)", "get_local_time returned It is 14:30 in Tokyo."] },
-        { "Thinking", ["[Thinking] The user asks", "[Answer] 17 * 23 = 391.", "(reasoning returned: no)"] },
+        { "Thinking", ["[Thinking] The user asks", "[Answer] 17 * 23 = 391.", "(reasoning returned: no)", "[None] reasoning tokens: 0; answer: 17 * 23 = 391.", "[Low] reasoning tokens: ", "[ExtraHigh] reasoning tokens: "] },
         { "StructuredOutput", ["CityInfo { Name = Paris, Country = France, Population = 2102650 }", "Colors: Red, Yellow, Blue", "Sentiment: Positive"] },
         { "DependencyInjection", ["[otel] chat qwen-plus server.address=127.0.0.1 server.port=", "Invoking get_local_time", "GetResponseAsync invoked", "get_local_time returned It is 14:30 in Tokyo.", "[turbo] 6 * 7 = 42. (model qwen-turbo)"] },
         { "SemanticKernelAgent", ["thinking > ", "→ Weather.GetForecast(city: Hangzhou) = Hangzhou: sunny, 18–25°C, light breeze", "→ Calendar.AddEvent(title: Picnic at West Lake, date: tomorrow) = added 'Picnic at West Lake' on tomorrow", "qwen > "] },
