@@ -26,6 +26,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     private bool? _enableCodeInterpreter;
     private bool? _vlHighResolutionImages;
     private double? _repetitionPenalty;
+    private QwenContextCachePolicy? _contextCache;
 
     /// <summary>Gets or sets the sampling temperature, in [0, 2) (<c>temperature</c>).</summary>
     [JsonPropertyName(ChatParameters.Names.Temperature)]
@@ -104,6 +105,16 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     public double? RepetitionPenalty { get => _repetitionPenalty; set => Set(ref _repetitionPenalty, value); }
 
     /// <summary>
+    /// Gets or sets whether the client places context-cache markers itself for this request (<c>contextCache</c>: <c>None</c> or
+    /// <c>Auto</c>), overriding <see cref="QwenClientOptions.ContextCache"/>; <see langword="null"/> keeps the client's setting.
+    /// Not a wire parameter: the client reads it (see <see cref="QwenPropertyNames.ContextCache"/>).
+    /// </summary>
+    [JsonPropertyName(ChatParameters.ContextCacheSetting)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(JsonStringEnumConverter<QwenContextCachePolicy>))]
+    public QwenContextCachePolicy? ContextCache { get => _contextCache; set => Set(ref _contextCache, value); }
+
+    /// <summary>
     /// Returns <paramref name="settings"/> as <see cref="QwenPromptExecutionSettings"/>: the same instance when it already is one,
     /// otherwise a copy whose typed properties are read from <see cref="PromptExecutionSettings.ExtensionData"/> by wire name
     /// (other extension data is kept).
@@ -167,6 +178,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
         EnableCodeInterpreter = EnableCodeInterpreter,
         VlHighResolutionImages = VlHighResolutionImages,
         RepetitionPenalty = RepetitionPenalty,
+        ContextCache = ContextCache,
     };
 
     /// <summary>
@@ -193,6 +205,10 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
         Put(options, ChatParameters.EnableCodeInterpreter, EnableCodeInterpreter);
         Put(options, ChatParameters.VlHighResolutionImages, VlHighResolutionImages);
         Put(options, ChatParameters.RepetitionPenalty, RepetitionPenalty);
+        if (ContextCache is { } contextCache)
+        {
+            (options.AdditionalProperties ??= [])[ChatParameters.ContextCacheSetting] = contextCache;
+        }
     }
 
     private static void Put(ChatOptions options, RequestParameter parameter, object? value)
@@ -226,6 +242,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
             case ChatParameters.Names.EnableCodeInterpreter: EnableCodeInterpreter = SettingValue.ToBool(key, value); return true;
             case ChatParameters.Names.VlHighResolutionImages: VlHighResolutionImages = SettingValue.ToBool(key, value); return true;
             case ChatParameters.Names.RepetitionPenalty: RepetitionPenalty = SettingValue.ToDouble(key, value); return true;
+            case ChatParameters.ContextCacheSetting: ContextCache = SettingValue.ToContextCache(key, value); return true;
             case ChatParameters.Names.SearchOptions when value is JsonElement { ValueKind: JsonValueKind.Object } e:
                 SearchOptions = e.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
                 return true;

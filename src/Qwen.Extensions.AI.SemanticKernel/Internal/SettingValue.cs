@@ -43,6 +43,23 @@ internal static class SettingValue
         return LooseValue.TryGetNumber(value, out var d) ? d : throw Invalid(key, value!, "a number");
     }
 
+    public static QwenContextCachePolicy? ToContextCache(string key, object? value)
+    {
+        if (IsNull(value))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ChatRequestWriter.ParsePolicy(value!);
+        }
+        catch (ArgumentException)
+        {
+            throw Invalid(key, value!, "None or Auto");
+        }
+    }
+
     private static bool IsNull(object? value) => value is null or JsonElement { ValueKind: JsonValueKind.Null };
 
     private static ArgumentException Invalid(string key, object value, string expected) =>
