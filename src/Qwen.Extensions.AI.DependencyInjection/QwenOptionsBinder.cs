@@ -24,6 +24,7 @@ internal static class QwenOptionsBinder
         nameof(QwenClientOptions.StreamingRawRepresentation),
         nameof(QwenClientOptions.StreamingResponseTimeout), nameof(QwenClientOptions.MaxResponseBodyBytes),
         nameof(QwenClientOptions.ModelCapabilities) + ":<model id or pattern>",
+        nameof(QwenClientOptions.ContextCache),
     ];
 
     public static void Bind(IConfiguration section, QwenClientOptions options)
@@ -82,6 +83,11 @@ internal static class QwenOptionsBinder
                     break;
                 case "MAXRESPONSEBODYBYTES":
                     options.MaxResponseBodyBytes = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) ? max : throw Invalid(child, "a whole number of bytes (up to 2147483647)", showValue: true);
+                    break;
+                case "CONTEXTCACHE":
+                    options.ContextCache = Enum.TryParse<QwenContextCachePolicy>(value, ignoreCase: true, out var cache) && Enum.IsDefined(cache) && !char.IsDigit(value.Trim().FirstOrDefault())
+                        ? cache
+                        : throw Invalid(child, "None or Auto", showValue: true);
                     break;
                 default:
                     throw new InvalidOperationException(

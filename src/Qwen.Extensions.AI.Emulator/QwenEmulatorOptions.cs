@@ -29,4 +29,10 @@ public sealed class QwenEmulatorOptions
 
     /// <summary>Gets or sets a pause between streamed events for every reply that does not set its own. Defaults to none.</summary>
     public TimeSpan DelayBetweenEvents { get; set; }
+
+    /// <summary>
+    /// Gets or sets the clock of the context cache (the 5-minute lifetime of explicit and implicit cache entries). Defaults to
+    /// <see cref="TimeProvider.System"/>; tests pass a fake one to show expiry without waiting.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

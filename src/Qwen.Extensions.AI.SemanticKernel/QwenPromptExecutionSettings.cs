@@ -27,6 +27,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     private bool? _vlHighResolutionImages;
     private double? _repetitionPenalty;
     private string? _reasoningEffort;
+    private QwenContextCachePolicy? _contextCache;
 
     /// <summary>Gets or sets the sampling temperature, in [0, 2) (<c>temperature</c>).</summary>
     [JsonPropertyName(ChatParameters.Names.Temperature)]
@@ -123,6 +124,16 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
     }
 
     /// <summary>
+    /// Gets or sets whether the client places context-cache markers itself for this request (<c>contextCache</c>: <c>None</c> or
+    /// <c>Auto</c>), overriding <see cref="QwenClientOptions.ContextCache"/>; <see langword="null"/> keeps the client's setting.
+    /// Not a wire parameter: the client reads it (see <see cref="QwenPropertyNames.ContextCache"/>).
+    /// </summary>
+    [JsonPropertyName(ChatParameters.ContextCacheSetting)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonConverter(typeof(JsonStringEnumConverter<QwenContextCachePolicy>))]
+    public QwenContextCachePolicy? ContextCache { get => _contextCache; set => Set(ref _contextCache, value); }
+
+    /// <summary>
     /// Returns <paramref name="settings"/> as <see cref="QwenPromptExecutionSettings"/>: the same instance when it already is one,
     /// otherwise a copy whose typed properties are read from <see cref="PromptExecutionSettings.ExtensionData"/> by wire name
     /// (other extension data is kept).
@@ -187,6 +198,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
         VlHighResolutionImages = VlHighResolutionImages,
         RepetitionPenalty = RepetitionPenalty,
         ReasoningEffort = ReasoningEffort,
+        ContextCache = ContextCache,
     };
 
     /// <summary>
@@ -225,6 +237,11 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
             {
                 Put(options, ChatParameters.ReasoningEffort, tier);
             }
+        }
+
+        if (ContextCache is { } contextCache)
+        {
+            (options.AdditionalProperties ??= [])[ChatParameters.ContextCacheSetting] = contextCache;
         }
     }
 
@@ -272,6 +289,7 @@ public sealed class QwenPromptExecutionSettings : PromptExecutionSettings
             case ChatParameters.Names.VlHighResolutionImages: VlHighResolutionImages = SettingValue.ToBool(key, value); return true;
             case ChatParameters.Names.RepetitionPenalty: RepetitionPenalty = SettingValue.ToDouble(key, value); return true;
             case ChatParameters.Names.ReasoningEffort: ReasoningEffort = SettingValue.ToTier(key, value); return true;
+            case ChatParameters.ContextCacheSetting: ContextCache = SettingValue.ToContextCache(key, value); return true;
             case ChatParameters.Names.SearchOptions when value is JsonElement { ValueKind: JsonValueKind.Object } e:
                 SearchOptions = e.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
                 return true;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
 namespace Qwen.Extensions.AI;
 
@@ -24,6 +25,7 @@ public sealed class QwenChatClient : IChatClient
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task<ResponseEventStream>> _send;
     private readonly ConcurrentDictionary<string, bool> _streamOnlyModels = new(StringComparer.Ordinal);
     private readonly ModelFacts _modelFacts;
+    private readonly CacheSettings _cache;
 
     /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class.</summary>
     /// <param name="options">The endpoint, key and default model.</param>
@@ -45,6 +47,7 @@ public sealed class QwenChatClient : IChatClient
         _defaultModelId = options.DefaultModelId;
         _streamingRaw = options.StreamingRawRepresentation;
         _modelFacts = new ModelFacts(options.ModelCapabilities);
+        _cache = new CacheSettings(options.ContextCache, options.LoggerFactory?.CreateLogger<QwenChatClient>());
         _metadata = new ChatClientMetadata(ProviderName, _sender.Endpoint, _defaultModelId);
     }
 
@@ -203,7 +206,7 @@ public sealed class QwenChatClient : IChatClient
         var body = new PooledBufferWriter();
         try
         {
-            ChatRequestWriter.Write(body, history, options, model, stream, this, _modelFacts);
+            ChatRequestWriter.Write(body, history, options, model, stream, this, _modelFacts, _cache);
             return body;
         }
         catch

@@ -114,6 +114,14 @@ public sealed class QwenClientOptions
         return new ModelFacts(ModelCapabilities).Get(modelId);
     }
 
+    /// <summary>
+    /// Gets or sets whether the client places explicit context-cache markers itself (default <see cref="QwenContextCachePolicy.None"/>).
+    /// <see cref="QwenContextCachePolicy.Auto"/> marks the system prompt, the last user turn and the latest tool-call boundaries, for
+    /// models whose facts include <see cref="QwenModelCapabilities.ExplicitCache"/>; <c>ChatOptions.AdditionalProperties["contextCache"]</c>
+    /// (<see cref="QwenPropertyNames.ContextCache"/>) overrides it per request. Your own markers are sent either way (README, "Context cache").
+    /// </summary>
+    public QwenContextCachePolicy ContextCache { get; set; }
+
     /// <summary>Gets or sets the logger factory through which retries are logged (never with the key), or <see langword="null"/> for no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

@@ -66,4 +66,37 @@ public static class QwenPropertyNames
 
     /// <summary>The key under which responses carry the service's request id (<c>x-request-id</c>).</summary>
     public const string RequestId = Wire.ResponseFields.RequestId;
+
+    /// <summary>
+    /// <c>cache_control</c>: on an <c>AIContent.AdditionalProperties</c> (not on <c>ChatOptions</c>), marks that content part for the
+    /// explicit context cache. The value is <c>{"type":"ephemeral"}</c> (a <c>JsonElement</c>, a dictionary or a <c>JsonObject</c>)
+    /// or the string <c>"ephemeral"</c>; <see cref="QwenContextCacheExtensions.WithCacheControl{TContent}(TContent)"/> sets it.
+    /// Any other value fails with an <see cref="ArgumentException"/> before sending. README, "Context cache".
+    /// </summary>
+    public const string CacheControl = Wire.ChatParameters.ContentParts.CacheControl;
+
+    /// <summary>
+    /// <c>contextCache</c>: on <c>ChatOptions.AdditionalProperties</c>, overrides <see cref="QwenClientOptions.ContextCache"/> for one
+    /// request (a <see cref="QwenContextCachePolicy"/>, or <c>"auto"</c> / <c>"none"</c>). Read by the client, never sent.
+    /// </summary>
+    public const string ContextCache = Wire.ChatParameters.ContextCacheSetting;
+
+    /// <summary>
+    /// The <c>UsageDetails.AdditionalCounts</c> key of <c>usage.prompt_tokens_details.cache_creation_input_tokens</c>: the prompt
+    /// tokens written to the explicit cache by this request (billed at 125 %). Hits stay in <c>UsageDetails.CachedInputTokenCount</c>.
+    /// </summary>
+    public const string CacheCreationInputTokens = Wire.ResponseFields.PromptTokensDetails + "." + Wire.ResponseFields.CacheCreationInputTokens;
+
+    /// <summary>
+    /// The <c>UsageDetails.AdditionalCounts</c> key of <c>usage.prompt_tokens_details.cache_creation.ephemeral_5m_input_tokens</c>:
+    /// the tokens written to the cache with the 5-minute lifetime (every explicit marker's, today).
+    /// </summary>
+    public const string CacheCreationEphemeral5mInputTokens = Wire.ResponseFields.PromptTokensDetails + "." + Wire.ResponseFields.CacheCreation + ".ephemeral_5m_input_tokens";
+
+    /// <summary>
+    /// The <c>UsageDetails.AdditionalCounts</c> key present (with count 1) when the answer's <c>usage.prompt_tokens_details.cache_type</c>
+    /// is <c>"ephemeral"</c>, i.e. the request used the explicit cache (another type <c>t</c> would appear as
+    /// <c>prompt_tokens_details.cache_type.t</c>). Implicit-cache answers carry no cache type.
+    /// </summary>
+    public const string CacheTypeEphemeral = Wire.ResponseFields.PromptTokensDetails + "." + Wire.ResponseFields.CacheType + "." + Wire.ChatParameters.ContentParts.Ephemeral;
 }

@@ -83,6 +83,15 @@ internal static partial class ModelCatalog
     /// <summary>Models whose <c>preserve_thinking</c> is on by default: qwen3.8-max (4.4, probe); others off unless asked.</summary>
     public static bool PreservesThinkingByDefault(string model) => model is "qwen3.8-max" || model.StartsWith("qwen3.8-max-", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The models that honour explicit cache markers (dashscope-more.md 3.3): the union of the regions' lists (International, Global,
+    /// Chinese mainland, Hong Kong, EU) and the models captures show using it (qwen3.6-plus, qwen3.8-max). Exact ids only: the
+    /// doc lists no snapshots.
+    /// </summary>
+    public static bool SupportsExplicitCache(string model) => model is
+        "qwen3-max" or "qwen3.5-plus" or "qwen-plus" or "qwen3.5-flash" or "qwen-flash" or "qwen3-coder-plus" or "qwen3-coder-flash"
+        or "qwen3-vl-plus" or "deepseek-v3.2" or "kimi-k2.5" or "qwen3.6-plus" or "qwen3.8-max";
+
     [GeneratedRegex(@"^qwen3(\.\d+)?-(next-)?\d+(\.\d+)?b", RegexOptions.CultureInvariant)]
     private static partial Regex OpenSourceQwen3();
 }

@@ -22,7 +22,7 @@ internal sealed class ChatCompletionsHandler
 
     private readonly QwenEmulator _emulator;
     private readonly QwenEmulatorOptions _options;
-    private readonly PrefixCache _cache = new();
+    private readonly ContextCache _cache;
     private readonly EmbeddingsHandler _embeddings;
 
     private readonly CancellationToken _stopping;
@@ -32,6 +32,7 @@ internal sealed class ChatCompletionsHandler
         _emulator = emulator;
         _options = options;
         _stopping = stopping;
+        _cache = new ContextCache(options.TimeProvider);
         _embeddings = new EmbeddingsHandler(options);
     }
 
@@ -219,6 +220,7 @@ internal sealed class ChatCompletionsHandler
     {
         var prompt = 0;
         var cached = 0;
+        int? created = null;
         if (facts is not null)
         {
             prompt = facts.Messages.Sum(TokenCounter.Count);
@@ -228,14 +230,16 @@ internal sealed class ChatCompletionsHandler
                 prompt += TokenCounter.Count(tools.GetRawText());
             }
 
-            cached = Math.Min(prompt, _cache.Observe(facts.Messages));
+            var cache = _cache.Observe(facts);
+            cached = Math.Min(prompt, cache.Cached);
+            created = cache.Created;
         }
 
         var reasoning = TokenCounter.Count(plan.Reasoning);
         var completion = choices * (TokenCounter.Count(plan.Content) + reasoning + plan.ToolCalls.Sum(c => TokenCounter.Count(c.Name) + TokenCounter.Count(c.ArgumentsJson)));
         var p = explicitUsage?.PromptTokens ?? prompt;
         var c = explicitUsage?.CompletionTokens ?? completion;
-        return new UsageNumbers(p, c, explicitUsage?.TotalTokens ?? (p + c), explicitUsage?.CachedTokens ?? cached, explicitUsage?.ReasoningTokens ?? reasoning);
+        return new UsageNumbers(p, c, explicitUsage?.TotalTokens ?? (p + c), explicitUsage?.CachedTokens ?? cached, explicitUsage?.ReasoningTokens ?? reasoning, created);
     }
 
     private async Task WriteEventsAsync(HttpContext context, RecordedRequest recorded, EmulatorReply reply, List<byte[]> events, bool appendDone, CancellationToken cancellationToken)

@@ -253,6 +253,16 @@ internal static class CompletionWriter
         w.WriteNumber("completion_tokens", usage.Completion);
         w.WriteNumber("total_tokens", usage.Total);
         w.WriteStartObject("prompt_tokens_details");
+        if (usage.CacheCreation is { } created)
+        {
+            // Explicit cache (dashscope-more.md 3.4, the qwen3.8-max captures): all four fields, creation 0 on a hit.
+            w.WriteStartObject("cache_creation");
+            w.WriteNumber("ephemeral_5m_input_tokens", created);
+            w.WriteEndObject();
+            w.WriteNumber("cache_creation_input_tokens", created);
+            w.WriteString("cache_type", "ephemeral");
+        }
+
         w.WriteNumber("cached_tokens", usage.Cached);
         w.WriteEndObject();
         if (usage.Reasoning > 0)

@@ -53,6 +53,24 @@ internal static class SettingValue
             _ => throw Invalid(key, value!, "a string such as \"high\""),
         };
 
+    /// <summary>A context-cache policy: the enum, its name (any case) or a bool (true = Auto).</summary>
+    public static QwenContextCachePolicy? ToContextCache(string key, object? value)
+    {
+        if (IsNull(value))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ChatRequestWriter.ParsePolicy(value!);
+        }
+        catch (ArgumentException)
+        {
+            throw Invalid(key, value!, "None or Auto");
+        }
+    }
+
     private static bool IsNull(object? value) => value is null or JsonElement { ValueKind: JsonValueKind.Null };
 
     private static ArgumentException Invalid(string key, object value, string expected) =>

@@ -15,7 +15,7 @@ internal static class ChatRequestWriter
 
     private static readonly JsonEncodedText IncludeUsage = JsonEncodedText.Encode(Wire.ChatParameters.Names.IncludeUsage);
 
-    public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client, ModelFacts? facts = null)
+    public static void Write(IBufferWriter<byte> output, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client, ModelFacts? facts = null, CacheSettings cache = default)
     {
         if (output is PooledBufferWriter pooled)
         {
@@ -24,7 +24,7 @@ internal static class ChatRequestWriter
         }
 
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        Write(writer, messages, options, model, stream, client, facts);
+        Write(writer, messages, options, model, stream, client, facts, cache);
     }
 
     /// <summary>The base64 size of the inline media in <paramref name="messages"/>, plus room for the rest of the body.</summary>
@@ -50,7 +50,7 @@ internal static class ChatRequestWriter
         return total == 0 ? 0 : (int)Math.Min(total + (64 * 1024), MessageWriter.MaxDataUriLength * 4L);
     }
 
-    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client, ModelFacts? facts = null)
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, ChatOptions? options, string model, bool stream, IChatClient client, ModelFacts? facts = null, CacheSettings cache = default)
     {
         facts ??= ModelFacts.Default;
         var extras = MergeExtras(options, client);
@@ -66,6 +66,7 @@ internal static class ChatRequestWriter
             ? ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name)
             : (capabilities & QwenModelCapabilities.PreserveThinking) != 0;
 
+        var markers = PlanCacheMarkers(messages, options, extras, model, facts, cache);
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Model.EncodedName, model);
         MessageWriter.Write(
@@ -74,7 +75,8 @@ internal static class ChatRequestWriter
             options?.Instructions,
             preserveThinking,
             audioInput: (capabilities & QwenModelCapabilities.AudioInput) != 0,
-            systemAppendix: schemaAsJsonObject ? SchemaInstruction((ChatResponseFormatJson)format!) : null);
+            systemAppendix: schemaAsJsonObject ? SchemaInstruction((ChatResponseFormatJson)format!) : null,
+            cache: markers);
         if (stream)
         {
             if (ExtraParameters.GetInteger(extras, Wire.ChatParameters.N.Name) > 1)
@@ -272,6 +274,46 @@ internal static class ChatRequestWriter
         }
 
         return text.Append("\n```\n").Append(format.Schema!.Value.GetRawText()).Append("\n```").ToString();
+    }
+
+    /// <summary>
+    /// The context-cache markers of this request: the caller's, plus the automatic policy's when it is on (the client's
+    /// <see cref="QwenClientOptions.ContextCache"/>, or <c>AdditionalProperties["contextCache"]</c> for this request) and the model
+    /// supports explicit caching (<see cref="QwenModelCapabilities.ExplicitCache"/>).
+    /// </summary>
+    private static CacheMarkers? PlanCacheMarkers(IList<ChatMessage> messages, ChatOptions? options, IReadOnlyDictionary<string, object?>? extras, string model, ModelFacts facts, CacheSettings cache)
+    {
+        var policy = cache.Policy;
+        if (extras is not null && extras.TryGetValue(Wire.ChatParameters.ContextCacheSetting, out var value) && value is not null)
+        {
+            policy = ParsePolicy(value);
+        }
+
+        var auto = policy == QwenContextCachePolicy.Auto && facts.Has(model, QwenModelCapabilities.ExplicitCache);
+        return CacheMarkers.Plan(messages, auto && MessageWriter.HasSystemText(messages, options?.Instructions), auto, cache.Logger);
+    }
+
+    /// <summary>A <see cref="QwenContextCachePolicy"/> from the per-request key: the enum, its name (any case) or a bool (true = Auto).</summary>
+    internal static QwenContextCachePolicy ParsePolicy(object value)
+    {
+        switch (value)
+        {
+            case QwenContextCachePolicy policy when Enum.IsDefined(policy):
+                return policy;
+            case string s when Enum.TryParse<QwenContextCachePolicy>(s.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsDigit(s.Trim().FirstOrDefault()):
+                return parsed;
+            case JsonElement { ValueKind: JsonValueKind.String } e:
+                return ParsePolicy(e.GetString()!);
+            default:
+                if (LooseValue.TryGetBoolean(value, out var on))
+                {
+                    return on ? QwenContextCachePolicy.Auto : QwenContextCachePolicy.None;
+                }
+
+                throw new ArgumentException(
+                    $"ChatOptions.AdditionalProperties[\"{Wire.ChatParameters.ContextCacheSetting}\"] must be a QwenContextCachePolicy, \"auto\" or \"none\"; got {(value is string text ? $"\"{text}\"" : "a " + value.GetType().Name)}.",
+                    "options");
+        }
     }
 
     /// <summary>Extras from <c>RawRepresentationFactory</c> (a dictionary of wire names) under those of <c>AdditionalProperties</c>.</summary>

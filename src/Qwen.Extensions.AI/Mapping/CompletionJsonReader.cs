@@ -380,6 +380,24 @@ internal static class CompletionJsonReader
         {
             var name = reader.GetString()!;
             reader.Read();
+            if (prompt && reader.TokenType == JsonTokenType.StartObject && name == ResponseFields.CacheCreation)
+            {
+                // cache_creation: {"ephemeral_5m_input_tokens": N} → "prompt_tokens_details.cache_creation.ephemeral_5m_input_tokens".
+                ReadNestedCounts(ref reader, usage, ResponseFields.PromptTokensDetails + "." + ResponseFields.CacheCreation + ".");
+                continue;
+            }
+
+            if (prompt && reader.TokenType == JsonTokenType.String && name == ResponseFields.CacheType)
+            {
+                // A string, so it becomes a key with count 1: "prompt_tokens_details.cache_type.ephemeral".
+                if (reader.GetString() is { Length: > 0 } cacheType)
+                {
+                    (usage.Other ??= new()).Add(new(ResponseFields.PromptTokensDetails + "." + ResponseFields.CacheType + "." + cacheType, 1));
+                }
+
+                continue;
+            }
+
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var count))
             {
                 reader.Skip();
@@ -393,6 +411,24 @@ internal static class CompletionJsonReader
                 default:
                     (usage.Other ??= new()).Add(new((prompt ? ResponseFields.PromptTokensDetails + "." : ResponseFields.CompletionTokensDetails + ".") + name, count));
                     break;
+            }
+        }
+    }
+
+    /// <summary>The whole-number properties of a nested details object, each under <paramref name="prefix"/> + its name; anything else is skipped.</summary>
+    private static void ReadNestedCounts(ref Utf8JsonReader reader, UsageFrame usage, string prefix)
+    {
+        while (ReadProperty(ref reader))
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count))
+            {
+                (usage.Other ??= new()).Add(new(prefix + name, count));
+            }
+            else
+            {
+                reader.Skip();
             }
         }
     }

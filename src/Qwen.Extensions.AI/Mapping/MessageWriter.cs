@@ -13,7 +13,8 @@ internal static class MessageWriter
     /// <param name="preserveThinking">Whether every assistant turn's reasoning is echoed.</param>
     /// <param name="audioInput">Whether the model takes audio in user messages (Qwen-Omni): <c>audio/*</c> becomes an <c>input_audio</c> part.</param>
     /// <param name="systemAppendix">Text the client adds at the end of the system message (the schema instruction for JSON mode), or <see langword="null"/>.</param>
-    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking, bool audioInput = false, string? systemAppendix = null)
+    /// <param name="cache">Where the context-cache markers go (<see cref="CacheMarkers.Plan"/>), or <see langword="null"/> for none.</param>
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking, bool audioInput = false, string? systemAppendix = null, CacheMarkers? cache = null)
     {
         // Reasoning is echoed for assistant turns after the last user message (the current tool loop), or for all of them
         // when preserve_thinking is on: newer models corrupt their output in tool loops when it is not sent back.
@@ -30,11 +31,11 @@ internal static class MessageWriter
         HashSet<string>? callIds = null;
         var answeredCallIds = CollectResultCallIds(messages);
         writer.WriteStartArray(Wire.ChatParameters.Messages.EncodedName);
-        WriteSystem(writer, messages, instructions, systemAppendix);
+        WriteSystem(writer, messages, instructions, systemAppendix, cache?.System == true);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
-            WriteToolResults(writer, message, i, callIds);
+            WriteToolResults(writer, message, i, callIds, cache);
 
             var role = message.Role;
             if (role == ChatRole.System)
@@ -43,11 +44,11 @@ internal static class MessageWriter
             }
             else if (role == ChatRole.User)
             {
-                WriteUser(writer, message, i, audioInput);
+                WriteUser(writer, message, i, audioInput, cache);
             }
             else if (role == ChatRole.Assistant)
             {
-                WriteAssistant(writer, message, i, echoReasoning: preserveThinking || i > lastUser, answeredCallIds, ref callIds);
+                WriteAssistant(writer, message, i, echoReasoning: preserveThinking || i > lastUser, answeredCallIds, ref callIds, cache?.Message(i) == true);
             }
             else if (role == ChatRole.Tool)
             {
@@ -68,7 +69,7 @@ internal static class MessageWriter
     /// System messages that reference uploaded files (<c>fileid://...</c>, for qwen-long / qwen-doc-turbo) follow it as messages
     /// of their own, in order, as DashScope's document pages show. The common case (one source of system text) allocates nothing.
     /// </summary>
-    private static void WriteSystem(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, string? appendix)
+    private static void WriteSystem(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, string? appendix, bool cacheControl)
     {
         var first = string.IsNullOrEmpty(instructions) ? null : instructions;
         StringBuilder? joined = null;
@@ -117,7 +118,7 @@ internal static class MessageWriter
         {
             writer.WriteStartObject();
             writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.System);
-            writer.WriteString(Wire.ChatParameters.Fields.Content, joined?.ToString() ?? first);
+            WriteTextContent(writer, joined?.ToString() ?? first, cacheControl);
             writer.WriteEndObject();
         }
 
@@ -136,6 +137,25 @@ internal static class MessageWriter
                 writer.WriteEndObject();
             }
         }
+    }
+
+    /// <summary>Whether <see cref="WriteSystem"/> writes a leading system message (instructions or system text that is not a file reference).</summary>
+    internal static bool HasSystemText(IList<ChatMessage> messages, string? instructions)
+    {
+        if (!string.IsNullOrEmpty(instructions))
+        {
+            return true;
+        }
+
+        foreach (var message in messages)
+        {
+            if (message?.Role == ChatRole.System && CollectText(message) is { Length: > 0 } text && !IsFileReference(text))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What joins the parts of the one system message: a blank line, so each source stays its own paragraph.</summary>
@@ -157,7 +177,7 @@ internal static class MessageWriter
         return CollectText(message);
     }
 
-    private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index, bool audioInput)
+    private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index, bool audioInput, CacheMarkers? cache)
     {
         var contents = message.Contents;
         var hasMedia = false;
@@ -179,7 +199,8 @@ internal static class MessageWriter
             }
         }
 
-        if (!hasMedia)
+        var marked = cache?.AnyPart(message) == true;
+        if (!hasMedia && !marked)
         {
             if (!hasOther && HasResults(message))
             {
@@ -201,16 +222,13 @@ internal static class MessageWriter
             switch (content)
             {
                 case TextContent text:
-                    writer.WriteStartObject();
-                    writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Text);
-                    writer.WriteString(Wire.ChatParameters.Fields.Text, text.Text ?? string.Empty);
-                    writer.WriteEndObject();
+                    WriteTextPart(writer, text.Text ?? string.Empty, marked && cache!.Part(text));
                     break;
                 case DataContent data:
-                    WriteMedia(writer, ConcreteMediaType(data, index), data, null, index, audioInput);
+                    WriteMedia(writer, ConcreteMediaType(data, index), data, null, index, audioInput, marked && cache!.Part(data));
                     break;
                 case UriContent uri:
-                    WriteMedia(writer, uri.MediaType, null, uri.Uri, index, audioInput);
+                    WriteMedia(writer, uri.MediaType, null, uri.Uri, index, audioInput, marked && cache!.Part(uri));
                     break;
                 case QwenVideoFramesContent video:
                     writer.WriteStartObject();
@@ -223,6 +241,7 @@ internal static class MessageWriter
                     }
 
                     writer.WriteEndArray();
+                    WriteCacheControl(writer, marked && cache!.Part(video));
                     writer.WriteEndObject();
                     break;
             }
@@ -232,12 +251,46 @@ internal static class MessageWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, bool audioInput)
+    /// <summary>A message's <c>content</c>: the plain string, or with a cache marker the one-part array <c>[{"type":"text","text":...,"cache_control":{"type":"ephemeral"}}]</c> (dashscope-more.md 3.2).</summary>
+    private static void WriteTextContent(Utf8JsonWriter writer, string text, bool cacheControl)
+    {
+        if (!cacheControl)
+        {
+            writer.WriteString(Wire.ChatParameters.Fields.Content, text);
+            return;
+        }
+
+        writer.WriteStartArray(Wire.ChatParameters.Fields.Content);
+        WriteTextPart(writer, text, cacheControl: true);
+        writer.WriteEndArray();
+    }
+
+    private static void WriteTextPart(Utf8JsonWriter writer, string text, bool cacheControl)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(Wire.ChatParameters.Fields.Type, Wire.ChatParameters.Values.Text);
+        writer.WriteString(Wire.ChatParameters.Fields.Text, text);
+        WriteCacheControl(writer, cacheControl);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>"cache_control":{"type":"ephemeral"}</c> into the open part when <paramref name="cacheControl"/>.</summary>
+    private static void WriteCacheControl(Utf8JsonWriter writer, bool cacheControl)
+    {
+        if (cacheControl)
+        {
+            writer.WriteStartObject(ChatParameters.ContentParts.CacheControlName);
+            writer.WriteString(Wire.ChatParameters.Fields.Type, ChatParameters.ContentParts.EphemeralValue);
+            writer.WriteEndObject();
+        }
+    }
+
+    private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, bool audioInput, bool cacheControl = false)
     {
         JsonEncodedText partType;
         if (audioInput && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase))
         {
-            WriteInputAudio(writer, mediaType, data, uri, index);
+            WriteInputAudio(writer, mediaType, data, uri, index, cacheControl);
             return;
         }
 
@@ -267,6 +320,7 @@ internal static class MessageWriter
             writer.WritePropertyName(Wire.ChatParameters.Fields.Url);
             WriteDataUri(writer, mediaType, data);
             writer.WriteEndObject();
+            WriteCacheControl(writer, cacheControl);
             writer.WriteEndObject();
             return;
         }
@@ -278,6 +332,7 @@ internal static class MessageWriter
         writer.WriteStartObject(partType);
         writer.WriteString(Wire.ChatParameters.Fields.Url, url);
         writer.WriteEndObject();
+        WriteCacheControl(writer, cacheControl);
         writer.WriteEndObject();
     }
 
@@ -298,7 +353,7 @@ internal static class MessageWriter
     /// Qwen-Omni audio input (dashscope-more.md 5.2): <c>{"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,...","format":"wav"}}</c>,
     /// the format from the media type (a URL without a concrete type goes without <c>format</c>, which the service allows for URLs).
     /// </summary>
-    private static void WriteInputAudio(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index)
+    private static void WriteInputAudio(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, bool cacheControl = false)
     {
         var format = AudioFormat(mediaType);
         if (data is not null)
@@ -337,6 +392,7 @@ internal static class MessageWriter
         }
 
         writer.WriteEndObject();
+        WriteCacheControl(writer, cacheControl);
         writer.WriteEndObject();
     }
 
@@ -447,7 +503,7 @@ internal static class MessageWriter
     }
 #endif
 
-    private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, HashSet<string>? answeredCallIds, ref HashSet<string>? callIds)
+    private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message, int index, bool echoReasoning, HashSet<string>? answeredCallIds, ref HashSet<string>? callIds, bool cacheControl = false)
     {
         StringBuilder? reasoning = null;
         string? firstReasoning = null;
@@ -498,7 +554,7 @@ internal static class MessageWriter
 
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.Assistant);
-        writer.WriteString(Wire.ChatParameters.Fields.Content, hasText ? CollectAssistantText(message) : string.Empty);
+        WriteTextContent(writer, hasText ? CollectAssistantText(message) : string.Empty, cacheControl);
         if (firstReasoning is not null)
         {
             writer.WriteString(Wire.ChatParameters.Fields.ReasoningContent, reasoning?.ToString() ?? firstReasoning);
@@ -539,7 +595,7 @@ internal static class MessageWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteToolResults(Utf8JsonWriter writer, ChatMessage message, int index, HashSet<string>? callIds)
+    private static void WriteToolResults(Utf8JsonWriter writer, ChatMessage message, int index, HashSet<string>? callIds, CacheMarkers? cache = null)
     {
         foreach (var content in message.Contents)
         {
@@ -564,7 +620,7 @@ internal static class MessageWriter
             writer.WriteStartObject();
             writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.Tool);
             writer.WriteString(Wire.ChatParameters.Fields.ToolCallId, result.CallId);
-            writer.WriteString(Wire.ChatParameters.Fields.Content, ResultToText(result, index));
+            WriteTextContent(writer, ResultToText(result, index), cache?.Part(result) == true);
             writer.WriteEndObject();
         }
     }

@@ -20,6 +20,12 @@ internal static class ChatParameters
     /// </summary>
     public const string StrictJsonSchemaSetting = "strictJsonSchema";
 
+    /// <summary>
+    /// The <c>ChatOptions.AdditionalProperties</c> key that overrides <c>QwenClientOptions.ContextCache</c> for one request
+    /// (<c>QwenContextCachePolicy</c>, or <c>"auto"</c> / <c>"none"</c>). Not a wire name, so it is never sent as a parameter of its own.
+    /// </summary>
+    public const string ContextCacheSetting = "contextCache";
+
     public static readonly RequestParameter Model = new(Names.Model, ParameterKind.Reserved, reservedHint: "Use ChatOptions.ModelId.");
     public static readonly RequestParameter Messages = new(Names.Messages, ParameterKind.Reserved);
     public static readonly RequestParameter Stream = new(Names.Stream, ParameterKind.Reserved);
@@ -177,5 +183,17 @@ internal static class ChatParameters
 
         /// <summary>The audio format of an <see cref="InputAudio"/> part (<c>wav</c>, <c>mp3</c>, ...): optional for URLs.</summary>
         public const string Format = "format";
+
+        /// <summary>
+        /// The explicit context-cache marker of a content part (dashscope-more.md 3.2): <c>"cache_control":{"type":"ephemeral"}</c>.
+        /// Also the key of an <c>AIContent.AdditionalProperties</c> entry that asks for one (<c>QwenPropertyNames.CacheControl</c>).
+        /// </summary>
+        public const string CacheControl = "cache_control";
+
+        /// <summary>The one marker type the service allows: <c>ephemeral</c> (5 minutes, reset on a hit).</summary>
+        public const string Ephemeral = "ephemeral";
+
+        public static readonly JsonEncodedText CacheControlName = JsonEncodedText.Encode(CacheControl);
+        public static readonly JsonEncodedText EphemeralValue = JsonEncodedText.Encode(Ephemeral);
     }
 }

@@ -49,6 +49,12 @@ internal static class ResponseFields
     public const string CachedTokens = "cached_tokens";
     public const string ReasoningTokens = "reasoning_tokens";
 
+    // usage.prompt_tokens_details of an explicit context cache (dashscope-more.md 3.4): cache_creation is an object of counts by TTL
+    // class, cache_type a string ("ephemeral"); both are flattened into AdditionalCounts keys (QwenPropertyNames.Cache*).
+    public const string CacheCreationInputTokens = "cache_creation_input_tokens";
+    public const string CacheCreation = "cache_creation";
+    public const string CacheType = "cache_type";
+
     // An embeddings list: {"data":[{"embedding":[...],"index","object"}],"model","object","usage","id"} (Data, Index, Model,
     // Usage, Id and the token counts are shared with the names above).
     public const string Embedding = "embedding";

@@ -106,7 +106,8 @@ public sealed class EmulatorBehaviourTests : IAsyncLifetime
     public async Task SecondTurnReportsTheSharedPrefixAsCachedInputTokens()
     {
         using var client = _emulator.CreateChatClient();
-        List<ChatMessage> history = [new(ChatRole.System, "You are a helpful assistant."), new(ChatRole.User, "Hello")];
+        // Implicit hits need a prefix of at least 256 tokens (dashscope-more.md 3.1): a 300-word system prompt.
+        List<ChatMessage> history = [new(ChatRole.System, "You are a helpful assistant. " + string.Join(' ', Enumerable.Repeat("rule", 300))), new(ChatRole.User, "Hello")];
         var first = await client.GetResponseAsync(history, cancellationToken: TestTimeout.Token);
         history.AddMessages(first);
         history.Add(new(ChatRole.User, "What is 1 + 1?"));

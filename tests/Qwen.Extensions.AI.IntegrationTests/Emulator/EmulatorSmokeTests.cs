@@ -58,7 +58,8 @@ public sealed class EmulatorSmokeTests : IAsyncLifetime
     [Fact]
     public async Task RepeatedPrefixIsReportedAsCachedTokens()
     {
-        const string body = """{"model":"qwen-plus","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Hello there"}]}""";
+        // Implicit hits need a prefix of at least 256 tokens (dashscope-more.md 3.1): a 300-word system prompt.
+        var body = $$"""{"model":"qwen-plus","messages":[{"role":"system","content":"You are terse. {{string.Join(' ', Enumerable.Repeat("rule", 300))}}"},{"role":"user","content":"Hello there"}]}""";
         using (await PostAsync(body))
         {
         }
