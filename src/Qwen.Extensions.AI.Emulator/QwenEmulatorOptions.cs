@@ -31,8 +31,9 @@ public sealed class QwenEmulatorOptions
     public TimeSpan DelayBetweenEvents { get; set; }
 
     /// <summary>
-    /// Gets or sets the clock of the context cache (the 5-minute lifetime of explicit and implicit cache entries). Defaults to
-    /// <see cref="TimeProvider.System"/>; tests pass a fake one to show expiry without waiting.
+    /// Gets or sets the clock of the emulator's stored state: the chat context cache (5 minutes for explicit and implicit entries),
+    /// the <c>/responses</c> store (7 days) and session cache (5 minutes) expire on it, and response <c>created_at</c> values come
+    /// from it. Defaults to <see cref="TimeProvider.System"/>; tests pass a fake one to show expiry without waiting.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

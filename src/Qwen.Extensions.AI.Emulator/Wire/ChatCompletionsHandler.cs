@@ -24,6 +24,7 @@ internal sealed class ChatCompletionsHandler
     private readonly QwenEmulatorOptions _options;
     private readonly ContextCache _cache;
     private readonly EmbeddingsHandler _embeddings;
+    private readonly Responses.ResponsesHandler _responses;
 
     private readonly CancellationToken _stopping;
 
@@ -34,6 +35,7 @@ internal sealed class ChatCompletionsHandler
         _stopping = stopping;
         _cache = new ContextCache(options.TimeProvider);
         _embeddings = new EmbeddingsHandler(options);
+        _responses = new Responses.ResponsesHandler(emulator, options);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -51,6 +53,13 @@ internal sealed class ChatCompletionsHandler
         try
         {
             var path = recorded.Path.TrimEnd('/');
+            if (Responses.ResponsesHandler.Match(path) is { } responsesRest)
+            {
+                // The Responses API has its own auth and error bodies (Responses/ResponsesHandler.cs).
+                await _responses.HandleAsync(context, recorded, responsesRest, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var embeddings = string.Equals(path, EmbeddingsHandler.EmbeddingsPath, StringComparison.Ordinal);
             if (!HttpMethods.IsPost(context.Request.Method) || (!embeddings && !string.Equals(path, ChatCompletionsPath, StringComparison.Ordinal)))
             {
