@@ -231,10 +231,11 @@ internal sealed class CacheMarkers
         }
 
         // The last two assistant turns after it: the current and the previous tool-call boundary of an agent loop.
+        var answered = AnsweredCallIds(messages, lastUser);
         var assistants = 0;
         for (var i = messages.Count - 1; i > lastUser && assistants < 2; i--)
         {
-            if (messages[i] is { } m && m.Role == ChatRole.Assistant && IsWrittenAssistant(m))
+            if (messages[i] is { } m && m.Role == ChatRole.Assistant && IsWrittenAssistant(m, answered))
             {
                 (marked ??= []).Add(new Unit((2 * i) + 1, 0, null));
                 assistants++;
@@ -279,17 +280,39 @@ internal sealed class CacheMarkers
         return false;
     }
 
-    private static bool IsWrittenAssistant(ChatMessage message)
+    /// <summary>
+    /// Whether the assistant message is written with text or calls (as <see cref="MessageWriter"/> does): a call that
+    /// <c>FunctionInvokingChatClient</c> marked informational still goes out when its result is in the history.
+    /// </summary>
+    private static bool IsWrittenAssistant(ChatMessage message, HashSet<string>? answered)
     {
         foreach (var content in message.Contents)
         {
-            if (content is TextContent { Text.Length: > 0 } or FunctionCallContent { InformationalOnly: false })
+            if (content is TextContent { Text.Length: > 0 } or FunctionCallContent { InformationalOnly: false }
+                || (content is FunctionCallContent { CallId: { Length: > 0 } id } && answered is not null && answered.Contains(id)))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static HashSet<string>? AnsweredCallIds(IList<ChatMessage> messages, int after)
+    {
+        HashSet<string>? ids = null;
+        for (var i = after + 1; i < messages.Count; i++)
+        {
+            foreach (var content in messages[i]?.Contents ?? [])
+            {
+                if (content is FunctionResultContent { CallId: { Length: > 0 } id })
+                {
+                    (ids ??= new(StringComparer.Ordinal)).Add(id);
+                }
+            }
+        }
+
+        return ids;
     }
 
     private static string? TypeOf(JsonElement element, int index)

@@ -283,7 +283,8 @@ public sealed class CacheMarkersTests
     private static List<ChatMessage> AgentLoop() =>
     [
         new(ChatRole.User, "What is the weather in Paris and Rome?"),
-        new(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })]),
+        // FunctionInvokingChatClient marks the calls it invoked as informational; answered, they are still a boundary.
+        new(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" }) { InformationalOnly = true }]),
         new(ChatRole.Tool, [new FunctionResultContent("call_1", "Sunny")]),
         new(ChatRole.Assistant, [new TextContent("Now Rome."), new FunctionCallContent("call_2", "get_weather", new Dictionary<string, object?> { ["city"] = "Rome" })]),
         new(ChatRole.Tool, [new FunctionResultContent("call_2", "Rainy")]),
