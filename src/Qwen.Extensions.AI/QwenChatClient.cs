@@ -22,6 +22,7 @@ public sealed class QwenChatClient : IChatClient
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task<ResponseEventStream>> _send;
     private readonly ConcurrentDictionary<string, bool> _streamOnlyModels = new(StringComparer.Ordinal);
     private readonly ModelFacts _modelFacts;
+    private readonly bool _recoverLeakedToolCalls;
 
     /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class.</summary>
     /// <param name="options">The endpoint, key and default model.</param>
@@ -42,6 +43,7 @@ public sealed class QwenChatClient : IChatClient
         _send = _sender.SendStreamingAsync;
         _defaultModelId = options.DefaultModelId;
         _streamingRaw = options.StreamingRawRepresentation;
+        _recoverLeakedToolCalls = options.RecoverToolCallsFromReasoning;
         _modelFacts = new ModelFacts(options.ModelCapabilities);
         _metadata = new ChatClientMetadata(ProviderName, _sender.Endpoint, _defaultModelId);
     }
@@ -60,9 +62,10 @@ public sealed class QwenChatClient : IChatClient
     {
         var history = AsList(messages);
         var model = ResolveModel(options);
+        var recovery = LeakedToolCallRecovery.ForRequest(options, _recoverLeakedToolCalls);
         if (_streamOnlyModels.ContainsKey(model))
         {
-            return await StreamAndAggregateAsync(history, options, model, _sender.TimeProvider.GetTimestamp(), cancellationToken).ConfigureAwait(false);
+            return await StreamAndAggregateAsync(history, options, model, recovery, _sender.TimeProvider.GetTimestamp(), cancellationToken).ConfigureAwait(false);
         }
 
         long attemptStarted;
@@ -71,7 +74,7 @@ public sealed class QwenChatClient : IChatClient
             try
             {
                 using var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                return ParseResponse(answer, IncludeReasoning(options), _sender.ApiKey);
+                return ParseResponse(answer, IncludeReasoning(options), _sender.ApiKey, recovery);
             }
             catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
             {
@@ -82,7 +85,7 @@ public sealed class QwenChatClient : IChatClient
             }
         }
 
-        return await StreamAndAggregateAsync(history, options, model, attemptStarted, cancellationToken).ConfigureAwait(false);
+        return await StreamAndAggregateAsync(history, options, model, recovery, attemptStarted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -91,10 +94,11 @@ public sealed class QwenChatClient : IChatClient
         // Validate and build the body now, so bad input fails at the call, before anything is sent.
         var history = AsList(messages);
         var model = ResolveModel(options);
+        var recovery = LeakedToolCallRecovery.ForRequest(options, _recoverLeakedToolCalls);
         var body = BuildBody(history, options, model, stream: true);
 
         // Each enumeration sends a new request, as MEAI's clients do: the first with this body, later ones with a body built again.
-        return new StreamingResponse(body, () => BuildBody(history, options, model, stream: true), _send, IncludeReasoning(options), _streamingRaw, cancellationToken);
+        return new StreamingResponse(body, () => BuildBody(history, options, model, stream: true), _send, IncludeReasoning(options), _streamingRaw, cancellationToken) { Recovery = recovery };
     }
 
     /// <inheritdoc />
@@ -120,7 +124,7 @@ public sealed class QwenChatClient : IChatClient
     /// A non-streaming call served by streaming: the attempt that began at <paramref name="attemptStarted"/> (the rejected one, or
     /// this call) must finish within <see cref="QwenClientOptions.RequestTimeout"/>; keep-alives do not extend it.
     /// </summary>
-    private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, long attemptStarted, CancellationToken cancellationToken)
+    private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, LeakedToolCallRecovery? recovery, long attemptStarted, CancellationToken cancellationToken)
     {
         var timeout = _sender.RequestTimeout;
         var timeProvider = _sender.TimeProvider;
@@ -135,7 +139,7 @@ public sealed class QwenChatClient : IChatClient
         var body = BuildBody(history, options, model, stream: true);
         try
         {
-            return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), token), token).ConfigureAwait(false);
+            return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), recovery, token), token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested && !_sender.IsDisposed)
         {
@@ -145,8 +149,8 @@ public sealed class QwenChatClient : IChatClient
 
     // Sends when enumeration starts; the answer (its connection) and the pooled body are released when it ends or is abandoned.
     // Exceptions the mappers raise from a malformed event (dates, base64, ...) surface as a malformed-payload QwenApiException.
-    private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, CancellationToken cancellationToken) =>
-        new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _streamingRaw }, null, ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, cancellationToken);
+    private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, LeakedToolCallRecovery? recovery, CancellationToken cancellationToken) =>
+        new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _streamingRaw, Recovery = recovery }, null, ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, cancellationToken);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
@@ -162,7 +166,7 @@ public sealed class QwenChatClient : IChatClient
         }
     }
 
-    private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning, string apiKey)
+    private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning, string apiKey, LeakedToolCallRecovery? recovery)
     {
         var (body, status, requestId) = answer;
         var bytes = body.WrittenSpan;
@@ -175,7 +179,7 @@ public sealed class QwenChatClient : IChatClient
         try
         {
             CompletionJsonReader.Read(bytes, frame);
-            var response = ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status, apiKey);
+            var response = ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status, apiKey, recovery);
 
             // The whole body, for what has no MEAI member (system_fingerprint, cache_type, ...); a copy: the pooled body goes back.
             var reader = new Utf8JsonReader(bytes);
@@ -196,6 +200,7 @@ public sealed class QwenChatClient : IChatClient
 
     private PooledBufferWriter BuildBody(IList<ChatMessage> history, ChatOptions? options, string model, bool stream)
     {
+        ChatRequestWriter.ThrowIfSpeechRecognitionInUsRegion(model, _modelFacts, _sender.Endpoint);
         var body = new PooledBufferWriter();
         try
         {

@@ -56,7 +56,7 @@ internal static class ChatRequestWriter
         var extras = MergeExtras(options, client);
         writer.WriteStartObject();
         writer.WriteString(Wire.ChatParameters.Model.EncodedName, model);
-        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name), audioInput: facts.Has(model, QwenModelCapabilities.AudioInput));
+        MessageWriter.Write(writer, messages, options?.Instructions, ExtraParameters.IsTrue(extras, Wire.ChatParameters.PreserveThinking.Name), audioInput: facts.Has(model, QwenModelCapabilities.AudioInput), speechRecognition: facts.Has(model, QwenModelCapabilities.SpeechRecognition));
         if (stream)
         {
             if (ExtraParameters.GetInteger(extras, Wire.ChatParameters.N.Name) > 1)
@@ -249,6 +249,29 @@ internal static class ChatRequestWriter
         if (budget > 0 && !ExtraParameters.Has(extras, Wire.ChatParameters.ThinkingBudget.Name))
         {
             writer.WriteNumber(Wire.ChatParameters.ThinkingBudget.EncodedName, budget);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a speech-recognition model (qwen3-asr) in the US region before anything is sent: "The US region does not support the
+    /// OpenAI compatible mode" (Qwen-ASR API reference, Jan 2026), so neither a <c>-us</c> model id nor the Virginia endpoint can serve it here.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model is a speech-recognition model and the model id or the endpoint is the US region's.</exception>
+    public static void ThrowIfSpeechRecognitionInUsRegion(string model, ModelFacts facts, Uri endpoint)
+    {
+        if (!facts.Has(model, QwenModelCapabilities.SpeechRecognition))
+        {
+            return;
+        }
+
+        var usModel = model.EndsWith("-us", StringComparison.OrdinalIgnoreCase);
+        var usEndpoint = string.Equals(endpoint.Host, QwenEndpoints.Virginia.Host, StringComparison.OrdinalIgnoreCase);
+        if (usModel || usEndpoint)
+        {
+            throw new NotSupportedException(
+                $"The speech-recognition model '{model}' cannot be called {(usEndpoint ? $"at {endpoint.Host}" : "with a US (-us) model id")}: Alibaba's Qwen-ASR reference states that " +
+                "the US (Virginia) region does not support the OpenAI-compatible mode this client uses. Use the Singapore or Beijing endpoint " +
+                "(QwenEndpoints.Singapore / QwenEndpoints.Beijing) with a model such as 'qwen3-asr-flash', or DashScope's native API in the US region.");
         }
     }
 
