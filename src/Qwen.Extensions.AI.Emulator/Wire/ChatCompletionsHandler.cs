@@ -211,9 +211,13 @@ internal sealed class ChatCompletionsHandler
     {
         var prompt = 0;
         var cached = 0;
+        var audio = 0;
+        var modalities = false;
         if (facts is not null)
         {
-            prompt = facts.Messages.Sum(TokenCounter.Count);
+            audio = facts.Messages.Sum(m => m.Audio.Sum(TokenCounter.CountAudio));
+            modalities = audio > 0 || ModelCatalog.TakesAudio(facts.Model);
+            prompt = facts.Messages.Sum(TokenCounter.Count) + audio;
             if (facts.Root.TryGetProperty("tools", out var tools))
             {
                 prompt += TokenCounter.Count(tools.GetRawText());
@@ -226,7 +230,7 @@ internal sealed class ChatCompletionsHandler
         var completion = choices * (TokenCounter.Count(plan.Content) + reasoning + plan.ToolCalls.Sum(c => TokenCounter.Count(c.Name) + TokenCounter.Count(c.ArgumentsJson)));
         var p = explicitUsage?.PromptTokens ?? prompt;
         var c = explicitUsage?.CompletionTokens ?? completion;
-        return new UsageNumbers(p, c, explicitUsage?.TotalTokens ?? (p + c), explicitUsage?.CachedTokens ?? cached, explicitUsage?.ReasoningTokens ?? reasoning);
+        return new UsageNumbers(p, c, explicitUsage?.TotalTokens ?? (p + c), explicitUsage?.CachedTokens ?? cached, explicitUsage?.ReasoningTokens ?? reasoning, Math.Min(audio, p), modalities);
     }
 
     private async Task WriteEventsAsync(HttpContext context, RecordedRequest recorded, EmulatorReply reply, List<byte[]> events, bool appendDone, CancellationToken cancellationToken)
