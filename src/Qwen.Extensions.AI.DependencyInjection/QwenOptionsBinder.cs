@@ -23,6 +23,7 @@ internal static class QwenOptionsBinder
         nameof(QwenClientOptions.RequestTimeout), nameof(QwenClientOptions.StreamingHeadersTimeout), nameof(QwenClientOptions.StreamingIdleTimeout),
         nameof(QwenClientOptions.StreamingRawRepresentation),
         nameof(QwenClientOptions.StreamingResponseTimeout), nameof(QwenClientOptions.MaxResponseBodyBytes),
+        nameof(QwenClientOptions.RecoverToolCallsFromReasoning),
     ];
 
     public static void Bind(IConfiguration section, QwenClientOptions options)
@@ -74,6 +75,9 @@ internal static class QwenOptionsBinder
                     break;
                 case "MAXRESPONSEBODYBYTES":
                     options.MaxResponseBodyBytes = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) ? max : throw Invalid(child, "a whole number of bytes (up to 2147483647)", showValue: true);
+                    break;
+                case "RECOVERTOOLCALLSFROMREASONING":
+                    options.RecoverToolCallsFromReasoning = bool.TryParse(value, out var recover) ? recover : throw Invalid(child, "true or false", showValue: true);
                     break;
                 default:
                     throw new InvalidOperationException(
