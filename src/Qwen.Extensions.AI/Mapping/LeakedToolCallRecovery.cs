@@ -136,7 +136,7 @@ internal sealed partial class LeakedToolCallRecovery
         return call;
     }
 
-    /// <summary>Hermes JSON: <c>{"name": "f", "arguments": {...}}</c> (arguments may be a JSON string holding the object).</summary>
+    /// <summary>Hermes JSON: <c>{"name": "f", "arguments": {...}}</c> (arguments may be a JSON string holding the object; without them, not complete).</summary>
     private (string Name, string Key, Dictionary<string, object?> Arguments)? ParseJson(string text)
     {
         try
@@ -150,10 +150,10 @@ internal sealed partial class LeakedToolCallRecovery
                 return null;
             }
 
-            JsonElement arguments;
-            if (!root.TryGetProperty("arguments", out arguments) && !root.TryGetProperty("parameters", out arguments))
+            // The Hermes template always writes "arguments"; a call without them is not complete (and would run with none).
+            if (!root.TryGetProperty("arguments", out var arguments))
             {
-                return (name, "{}", new Dictionary<string, object?>());
+                return null;
             }
 
             if (arguments.ValueKind == JsonValueKind.String)

@@ -241,6 +241,7 @@ public sealed class LeakedToolCallRecoveryTests
         "<tool_call>[\"get_current_weather\"]</tool_call>",
         "<tool_call>{\"arguments\": {\"location\": \"Hangzhou\"}}</tool_call>",
         "<tool_call>{\"name\": 7, \"arguments\": {}}</tool_call>",
+        "<tool_call>{\"name\": \"get_current_weather\"}</tool_call>",
 
         // Plain reasoning that only mentions the tool.
         "I could use get_current_weather here, but the user only said hello.",
