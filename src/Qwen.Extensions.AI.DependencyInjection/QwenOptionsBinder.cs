@@ -25,6 +25,7 @@ internal static class QwenOptionsBinder
         nameof(QwenClientOptions.StreamingResponseTimeout), nameof(QwenClientOptions.MaxResponseBodyBytes),
         nameof(QwenClientOptions.ModelCapabilities) + ":<model id or pattern>",
         nameof(QwenClientOptions.ContextCache),
+        nameof(QwenClientOptions.RecoverToolCallsFromReasoning),
     ];
 
     public static void Bind(IConfiguration section, QwenClientOptions options)
@@ -88,6 +89,9 @@ internal static class QwenOptionsBinder
                     options.ContextCache = Enum.TryParse<QwenContextCachePolicy>(value, ignoreCase: true, out var cache) && Enum.IsDefined(cache) && !char.IsDigit(value.Trim().FirstOrDefault())
                         ? cache
                         : throw Invalid(child, "None or Auto", showValue: true);
+                    break;
+                case "RECOVERTOOLCALLSFROMREASONING":
+                    options.RecoverToolCallsFromReasoning = bool.TryParse(value, out var recover) ? recover : throw Invalid(child, "true or false", showValue: true);
                     break;
                 default:
                     throw new InvalidOperationException(

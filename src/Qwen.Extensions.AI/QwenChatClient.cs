@@ -26,6 +26,7 @@ public sealed class QwenChatClient : IChatClient
     private readonly ConcurrentDictionary<string, bool> _streamOnlyModels = new(StringComparer.Ordinal);
     private readonly ModelFacts _modelFacts;
     private readonly CacheSettings _cache;
+    private readonly bool _recoverLeakedToolCalls;
 
     /// <summary>Initializes a new instance of the <see cref="QwenChatClient"/> class.</summary>
     /// <param name="options">The endpoint, key and default model.</param>
@@ -46,6 +47,7 @@ public sealed class QwenChatClient : IChatClient
         _send = _sender.SendStreamingAsync;
         _defaultModelId = options.DefaultModelId;
         _streamingRaw = options.StreamingRawRepresentation;
+        _recoverLeakedToolCalls = options.RecoverToolCallsFromReasoning;
         _modelFacts = new ModelFacts(options.ModelCapabilities);
         _cache = new CacheSettings(options.ContextCache, options.LoggerFactory?.CreateLogger<QwenChatClient>());
         _metadata = new ChatClientMetadata(ProviderName, _sender.Endpoint, _defaultModelId);
@@ -65,11 +67,13 @@ public sealed class QwenChatClient : IChatClient
     {
         var history = AsList(messages);
         var model = ResolveModel(options);
+        var recovery = LeakedToolCallRecovery.ForRequest(options, _recoverLeakedToolCalls);
+
         // Stream-only models the table of model facts knows (QwQ, QVQ, Omni) stream from the first call; others are learnt from
         // the service's refusal below and remembered.
         if (_modelFacts.Has(model, QwenModelCapabilities.StreamOnly) || _streamOnlyModels.ContainsKey(model))
         {
-            return await StreamAndAggregateAsync(history, options, model, _sender.TimeProvider.GetTimestamp(), cancellationToken).ConfigureAwait(false);
+            return await StreamAndAggregateAsync(history, options, model, recovery, _sender.TimeProvider.GetTimestamp(), cancellationToken).ConfigureAwait(false);
         }
 
         long attemptStarted;
@@ -78,7 +82,7 @@ public sealed class QwenChatClient : IChatClient
             try
             {
                 using var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                return ParseResponse(answer, IncludeReasoning(options), _sender.ApiKey);
+                return ParseResponse(answer, IncludeReasoning(options), _sender.ApiKey, recovery);
             }
             catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
             {
@@ -89,7 +93,7 @@ public sealed class QwenChatClient : IChatClient
             }
         }
 
-        return await StreamAndAggregateAsync(history, options, model, attemptStarted, cancellationToken).ConfigureAwait(false);
+        return await StreamAndAggregateAsync(history, options, model, recovery, attemptStarted, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -98,10 +102,11 @@ public sealed class QwenChatClient : IChatClient
         // Validate and build the body now, so bad input fails at the call, before anything is sent.
         var history = AsList(messages);
         var model = ResolveModel(options);
+        var recovery = LeakedToolCallRecovery.ForRequest(options, _recoverLeakedToolCalls);
         var body = BuildBody(history, options, model, stream: true);
 
         // Each enumeration sends a new request, as MEAI's clients do: the first with this body, later ones with a body built again.
-        return new StreamingResponse(body, () => BuildBody(history, options, model, stream: true), _send, IncludeReasoning(options), _streamingRaw, cancellationToken);
+        return new StreamingResponse(body, () => BuildBody(history, options, model, stream: true), _send, IncludeReasoning(options), _streamingRaw, cancellationToken) { Recovery = recovery };
     }
 
     /// <inheritdoc />
@@ -127,7 +132,7 @@ public sealed class QwenChatClient : IChatClient
     /// A non-streaming call served by streaming: the attempt that began at <paramref name="attemptStarted"/> (the rejected one, or
     /// this call) must finish within <see cref="QwenClientOptions.RequestTimeout"/>; keep-alives do not extend it.
     /// </summary>
-    private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, long attemptStarted, CancellationToken cancellationToken)
+    private async Task<ChatResponse> StreamAndAggregateAsync(IList<ChatMessage> history, ChatOptions? options, string model, LeakedToolCallRecovery? recovery, long attemptStarted, CancellationToken cancellationToken)
     {
         var timeout = _sender.RequestTimeout;
         var timeProvider = _sender.TimeProvider;
@@ -142,7 +147,7 @@ public sealed class QwenChatClient : IChatClient
         var body = BuildBody(history, options, model, stream: true);
         try
         {
-            return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), token), token).ConfigureAwait(false);
+            return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), recovery, token), token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested && !_sender.IsDisposed)
         {
@@ -152,8 +157,8 @@ public sealed class QwenChatClient : IChatClient
 
     // Sends when enumeration starts; the answer (its connection) and the pooled body are released when it ends or is abandoned.
     // Exceptions the mappers raise from a malformed event (dates, base64, ...) surface as a malformed-payload QwenApiException.
-    private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, CancellationToken cancellationToken) =>
-        new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _streamingRaw }, null, ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, cancellationToken);
+    private IAsyncEnumerable<ChatResponseUpdate> StreamAsync(PooledBufferWriter body, bool includeReasoning, LeakedToolCallRecovery? recovery, CancellationToken cancellationToken) =>
+        new StreamingUpdateEnumerator(new StreamingResponseReader(null, includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _streamingRaw, Recovery = recovery }, null, ct => _sender.SendStreamingAsync(body.WrittenMemory, ct), body, cancellationToken);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
@@ -169,7 +174,7 @@ public sealed class QwenChatClient : IChatClient
         }
     }
 
-    private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning, string apiKey)
+    private static ChatResponse ParseResponse(CompletionBody answer, bool includeReasoning, string apiKey, LeakedToolCallRecovery? recovery)
     {
         var (body, status, requestId) = answer;
         var bytes = body.WrittenSpan;
@@ -182,7 +187,7 @@ public sealed class QwenChatClient : IChatClient
         try
         {
             CompletionJsonReader.Read(bytes, frame);
-            var response = ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status, apiKey);
+            var response = ChatResponseMapper.ToChatResponse(frame, requestId, includeReasoning, status, apiKey, recovery);
 
             // The whole body, for what has no MEAI member (system_fingerprint, cache_type, ...); a copy: the pooled body goes back.
             var reader = new Utf8JsonReader(bytes);
@@ -203,6 +208,7 @@ public sealed class QwenChatClient : IChatClient
 
     private PooledBufferWriter BuildBody(IList<ChatMessage> history, ChatOptions? options, string model, bool stream)
     {
+        ChatRequestWriter.ThrowIfSpeechRecognitionInUsRegion(model, _modelFacts, _sender.Endpoint);
         var body = new PooledBufferWriter();
         try
         {

@@ -122,6 +122,21 @@ public sealed class QwenClientOptions
     /// </summary>
     public QwenContextCachePolicy ContextCache { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether tool calls that the model wrote inside its reasoning are recovered (default
+    /// <see langword="false"/>). Qwen 3.5/3.6 sometimes write a call as text in <c>reasoning_content</c> (<c>&lt;tool_call&gt;{"name": ...}&lt;/tool_call&gt;</c>
+    /// or <c>&lt;function=name&gt;&lt;parameter=x&gt;...</c>) and stop without calling, which ends a tool loop early.
+    /// <c>ChatOptions.AdditionalProperties[QwenPropertyNames.RecoverToolCallsFromReasoning]</c> overrides it per request.
+    /// </summary>
+    /// <remarks>
+    /// A call is recovered only when tools were offered, no real tool call came, and every call written in the reasoning parses
+    /// completely and names an offered tool; it becomes a <see cref="Microsoft.Extensions.AI.FunctionCallContent"/> (marked
+    /// <c>AdditionalProperties["recoveredFromReasoning"] = true</c>) and the finish reason becomes <c>ToolCalls</c>, so
+    /// <c>FunctionInvokingChatClient</c> runs it. The risk: reasoning is a draft, so a call the model considered and rejected,
+    /// or a tool call quoted as an example, would be run. Turn it on only for tools that are safe to run on a draft.
+    /// </remarks>
+    public bool RecoverToolCallsFromReasoning { get; set; }
+
     /// <summary>Gets or sets the logger factory through which retries are logged (never with the key), or <see langword="null"/> for no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

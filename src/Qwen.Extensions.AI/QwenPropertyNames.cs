@@ -64,6 +64,22 @@ public static class QwenPropertyNames
     /// </summary>
     public const string ReasoningEffort = Wire.ChatParameters.Names.ReasoningEffort;
 
+    /// <summary><c>asr_options</c> (object): qwen3-asr recognition options, e.g. <c>{"language": "zh", "enable_itn": false}</c>; sent as given.</summary>
+    public const string AsrOptions = Wire.ChatParameters.Names.AsrOptions;
+
+    /// <summary>
+    /// The key under which an answer's <c>annotations</c> array arrives, as a <see cref="System.Text.Json.JsonElement"/>: on the
+    /// message's <c>AdditionalProperties</c>, on the <c>ChatResponse</c>'s (first choice) and on the streamed update that carried it.
+    /// qwen3-asr sends <c>[{"type": "audio_info", "emotion": "neutral", "language": "zh"}]</c>. Not sent when empty.
+    /// </summary>
+    public const string Annotations = Wire.ResponseFields.Annotations;
+
+    /// <summary>
+    /// <c>recoverToolCallsFromReasoning</c> (bool): not a wire parameter (never sent). Per request, turns the recovery of tool calls
+    /// leaked into the reasoning on or off, overriding <see cref="QwenClientOptions.RecoverToolCallsFromReasoning"/> (see there for the rule and the risk).
+    /// </summary>
+    public const string RecoverToolCallsFromReasoning = "recoverToolCallsFromReasoning";
+
     /// <summary>The key under which responses carry the service's request id (<c>x-request-id</c>).</summary>
     public const string RequestId = Wire.ResponseFields.RequestId;
 

@@ -47,6 +47,7 @@ public sealed class MisconfigurationTests
     [InlineData("Qwen:ApiKeyy", "sk-x", "'Qwen:ApiKeyy' is not a Qwen client setting")]
     [InlineData("Qwen:RequestTimeout", "soon", "'Qwen:RequestTimeout' must be a time span")]
     [InlineData("Qwen:AllowInsecureHttp", "yes", "'Qwen:AllowInsecureHttp' must be true or false")]
+    [InlineData("Qwen:RecoverToolCallsFromReasoning", "maybe", "'Qwen:RecoverToolCallsFromReasoning' must be true or false")]
     public void DIConfigurationWithAMisspeltOrUnparsableSettingNamesItsPath(string key, string value, string expected)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Qwen:ApiKey"] = "sk-test", [key] = value }).Build();
@@ -75,6 +76,22 @@ public sealed class MisconfigurationTests
         Assert.Equal("sk-test", options.ApiKey);
         Assert.Equal(5, options.MaxRetries);
         Assert.Equal(TimeSpan.FromMinutes(2), options.RequestTimeout);
+    }
+
+    [Fact]
+    public void DIConfigurationBindsTheLeakedToolCallRecovery()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Qwen:ApiKey"] = "sk-test", ["Qwen:RecoverToolCallsFromReasoning"] = "true",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(configuration.GetSection("Qwen"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<QwenClientOptions>>().Get(QwenChatClientServiceCollectionExtensions.DefaultHttpClientName);
+
+        Assert.True(options.RecoverToolCallsFromReasoning);
     }
 
     [Fact]

@@ -28,6 +28,11 @@ internal static partial class DefaultResponder
 
     public static ReplyPlan Respond(RequestFacts facts)
     {
+        if (ModelCatalog.IsSpeechRecognition(facts.Model))
+        {
+            return Transcribe(facts);
+        }
+
         var prompt = facts.LastUserText.Trim();
         var thinks = RequestValidator.Thinks(facts.Root, facts.Model);
 
@@ -133,6 +138,51 @@ internal static partial class DefaultResponder
         };
     }
 
+    /// <summary>
+    /// qwen3-asr: a transcript and the <c>audio_info</c> annotation (the qwen3-asr chat page's shape). The emulator cannot listen,
+    /// so the transcript names what it received: the file of a URL, or the size and type of a data URI. The language is
+    /// <c>asr_options.language</c> when given, else <c>en</c>; the emotion is always <c>neutral</c>.
+    /// </summary>
+    private static ReplyPlan Transcribe(RequestFacts facts)
+    {
+        var audio = facts.LastUserIndex >= 0 ? facts.Messages[facts.LastUserIndex].Audio : [];
+        var content = audio.Count == 0
+            ? "No audio was sent, so there is nothing to transcribe."
+            : "Transcript of " + string.Join(" and ", audio.Select(DescribeAudio)) + ".";
+        if (facts.MaxTokens is { } max && TokenCounter.Count(content) > max)
+        {
+            return new ReplyPlan(TokenCounter.Truncate(content, max), null, [], "length", new AudioInfo("neutral", facts.AsrLanguage ?? "en"));
+        }
+
+        return new ReplyPlan(content, null, [], "stop", new AudioInfo("neutral", facts.AsrLanguage ?? "en"));
+    }
+
+    /// <summary>An audio part in words: <c>welcome.mp3</c> for a URL, <c>3 bytes of audio/wav audio</c> for a data URI.</summary>
+    internal static string DescribeAudio(string data)
+    {
+        if (data.StartsWith("data:", StringComparison.Ordinal))
+        {
+            var semicolon = data.IndexOf(';', StringComparison.Ordinal);
+            var mediaType = semicolon > 5 ? data[5..semicolon] : "unnamed";
+            return $"{AudioBytes(data)} bytes of {mediaType} audio";
+        }
+
+        return Uri.TryCreate(data, UriKind.Absolute, out var uri) && uri.Segments.Length > 1 ? Uri.UnescapeDataString(uri.Segments[^1]) : data;
+    }
+
+    /// <summary>The decoded size of a base64 data URI.</summary>
+    internal static int AudioBytes(string dataUri)
+    {
+        var comma = dataUri.IndexOf(',', StringComparison.Ordinal);
+        if (comma < 0)
+        {
+            return 0;
+        }
+
+        var padding = dataUri.EndsWith("==", StringComparison.Ordinal) ? 2 : dataUri.EndsWith('=') ? 1 : 0;
+        return Math.Max(0, ((dataUri.Length - comma - 1) * 3 / 4) - padding);
+    }
+
     /// <summary>A plain-text answer to the prompt.</summary>
     public static string Answer(RequestFacts facts, string prompt)
     {
@@ -148,6 +198,13 @@ internal static partial class DefaultResponder
         if (media.Count > 0)
         {
             return DescribeMedia(media, prompt);
+        }
+
+        var audio = facts.LastUserIndex >= 0 ? facts.Messages[facts.LastUserIndex].Audio : [];
+        if (audio.Count > 0)
+        {
+            return $"The audio you sent ({string.Join("; ", audio.Select(DescribeAudio))}) arrived intact. The emulator cannot listen, so it only confirms what it received"
+                + (prompt.Length > 0 ? $" for the request \"{Shorten(prompt)}\"." : ".");
         }
 
         if (values.Computed is { } c)

@@ -32,6 +32,16 @@ internal static partial class ModelCatalog
     /// <summary>Qwen-Omni models: streaming only ("'audio' output only support with stream=true" when audio is asked for).</summary>
     public static bool IsOmni(string model) => model.Contains("-omni", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Speech recognition on chat (the qwen3-asr chat page: "Qwen3-ASR-Flash: OpenAI compatible and DashScope synchronous"):
+    /// qwen3-asr-flash and its snapshots; qwen3-asr-flash-filetrans is DashScope-asynchronous only, so it is not one of them.
+    /// </summary>
+    public static bool IsSpeechRecognition(string model) =>
+        model.StartsWith("qwen3-asr-flash", StringComparison.Ordinal) && !model.Contains("filetrans", StringComparison.Ordinal);
+
+    /// <summary>The models that take <c>input_audio</c> parts: Qwen-Omni (dashscope-more.md 5.2) and qwen3-asr.</summary>
+    public static bool TakesAudio(string model) => IsOmni(model) || IsSpeechRecognition(model);
+
     /// <summary>Open-source thinking-only models (qwq-32b, qvq-72b-preview, qwen3-235b-a22b-thinking-2507): no non-streaming HTTP calls.</summary>
     public static bool IsOpenSourceThinkingOnly(string model) =>
         model is "qwq-32b" or "qwq-32b-preview" || model.StartsWith("qvq-72b", StringComparison.Ordinal)

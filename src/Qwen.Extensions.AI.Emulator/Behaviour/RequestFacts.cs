@@ -37,6 +37,9 @@ internal sealed class RequestFacts
 
     public int? MaxTokens { get; private set; }
 
+    /// <summary>Gets <c>asr_options.language</c> (qwen3-asr), when given.</summary>
+    public string? AsrLanguage { get; private set; }
+
     /// <summary>Gets the number of choices (<c>n</c>), 1 when absent.</summary>
     public int N { get; private set; } = 1;
 
@@ -71,6 +74,11 @@ internal sealed class RequestFacts
         if (root.TryGetProperty("thinking_budget", out var tb) && tb.ValueKind == JsonValueKind.Number && tb.TryGetInt32(out var budget))
         {
             facts.ThinkingBudget = budget;
+        }
+
+        if (root.TryGetProperty("asr_options", out var asr) && Str(asr, "language") is { Length: > 0 } language)
+        {
+            facts.AsrLanguage = language;
         }
 
         if (root.TryGetProperty("max_tokens", out var mt) && mt.ValueKind == JsonValueKind.Number && mt.TryGetInt32(out var max))
@@ -146,6 +154,10 @@ internal sealed class RequestFacts
                         else if (type is "video_url" && part.TryGetProperty("video_url", out var vu))
                         {
                             fact.Media.Add(Str(vu, "url") ?? string.Empty);
+                        }
+                        else if (type is "input_audio" && part.TryGetProperty("input_audio", out var ia) && Str(ia, "data") is { Length: > 0 } audio)
+                        {
+                            fact.Audio.Add(audio);
                         }
                         else if (type is "video" && part.TryGetProperty("video", out var frames) && frames.ValueKind == JsonValueKind.Array)
                         {
@@ -244,6 +256,9 @@ internal sealed class MessageFact(string role, string text, JsonElement raw)
     public JsonElement Raw { get; } = raw;
 
     public List<string> Media { get; } = [];
+
+    /// <summary>Gets the <c>input_audio.data</c> of each audio part: a URL or a data URI.</summary>
+    public List<string> Audio { get; } = [];
 
     public string? ToolCallId { get; set; }
 

@@ -30,6 +30,9 @@ internal static partial class RequestValidator
 
     private const string Prefix = "<400> InternalError.Algo.InvalidParameter: ";
 
+    /// <summary>The emulator's wording (the docs quote no message) for an <c>input_audio</c> part sent to a model that takes no audio.</summary>
+    public const string AudioNotSupportedFormat = Prefix + "The model {0} does not support audio input (input_audio): audio is taken by Qwen-Omni (qwen-omni-*, qwen3-omni-*, qwen3.5-omni-*) and qwen3-asr-flash";
+
     /// <summary>Returns the status and error for an invalid request, or <see langword="null"/> when it is valid.</summary>
     public static (int Status, EmulatorError Error)? Validate(JsonElement? body, IEnumerable<string> additionalModels)
     {
@@ -149,6 +152,11 @@ internal static partial class RequestValidator
         if (CheckSystemMessages(model, messages) is { } systemError)
         {
             return systemError;
+        }
+
+        if (CheckAudio(root, model, messages) is { } audioError)
+        {
+            return audioError;
         }
 
         var n = root.TryGetProperty("n", out var nElement) && nElement.ValueKind == JsonValueKind.Number ? nElement.GetDouble() : 1;
@@ -275,6 +283,32 @@ internal static partial class RequestValidator
         return null;
     }
 
+    /// <summary>
+    /// <c>input_audio</c> only for the models that take audio; <c>asr_options</c> an object (the qwen3-asr page shows
+    /// <c>{"language": "zh", "enable_itn": false}</c>). The part's own shape is checked with the other parts.
+    /// </summary>
+    private static (int, EmulatorError)? CheckAudio(JsonElement root, string model, JsonElement messages)
+    {
+        if (!ModelCatalog.TakesAudio(model))
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array
+                    && content.EnumerateArray().Any(p => RequestFacts.Str(p, "type") == "input_audio"))
+                {
+                    return Bad(string.Format(System.Globalization.CultureInfo.InvariantCulture, AudioNotSupportedFormat, model), "messages");
+                }
+            }
+        }
+
+        if (root.TryGetProperty("asr_options", out var asr) && asr.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            return Bad(Prefix + "asr_options should be an object", "asr_options");
+        }
+
+        return null;
+    }
+
     private static (int, EmulatorError)? CheckMessage(JsonElement message)
     {
         if (message.ValueKind != JsonValueKind.Object)
@@ -363,11 +397,51 @@ internal static partial class RequestValidator
                 }
 
                 return null;
-            case "video_url" or "video" or "input_audio":
+            case "input_audio":
+                return CheckInputAudio(part);
+            case "video_url" or "video":
                 return null;
             default:
                 return Bad(Prefix + $"Unsupported content type: {type ?? "(missing)"}", "messages");
         }
+    }
+
+    /// <summary>
+    /// <c>{"type":"input_audio","input_audio":{"data": URL or data URI, "format"?: string}}</c> (dashscope-more.md 5.2): the data URI
+    /// may name its media type or leave it empty (<c>data:;base64,</c>, the official samples); at most 10 MB per data URI.
+    /// </summary>
+    private static (int, EmulatorError)? CheckInputAudio(JsonElement part)
+    {
+        var data = part.TryGetProperty("input_audio", out var audio) ? RequestFacts.Str(audio, "data") : null;
+        if (string.IsNullOrEmpty(data))
+        {
+            return Bad(Prefix + "input_audio.data is required", "messages");
+        }
+
+        if (audio.TryGetProperty("format", out var format) && format.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            return Bad(Prefix + "input_audio.format should be a string", "messages");
+        }
+
+        if (data.StartsWith("data:", StringComparison.Ordinal))
+        {
+            if (data.Length > MaxDataUriBytes)
+            {
+                return Bad($"Exceeded limit on max bytes per data-uri item : {MaxDataUriBytes}", "messages");
+            }
+
+            var comma = data.IndexOf(',', StringComparison.Ordinal);
+            if (comma < 0 || !data.AsSpan(0, comma).EndsWith(";base64", StringComparison.Ordinal) || !IsBase64(data.AsSpan(comma + 1)))
+            {
+                return Bad(Prefix + "The audio data URI is not a valid base64 data URI", "messages");
+            }
+        }
+        else if (!Uri.TryCreate(data, UriKind.Absolute, out _))
+        {
+            return Bad(Prefix + $"The audio url is invalid: {data}", "messages");
+        }
+
+        return null;
     }
 
     private static (int, EmulatorError)? CheckTools(JsonElement root)

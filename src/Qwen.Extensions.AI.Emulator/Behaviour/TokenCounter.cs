@@ -12,6 +12,16 @@ internal static partial class TokenCounter
     public static int Count(MessageFact message) => TokensPerMessage + Count(message.Text) + (TokensPerMedia * message.Media.Count)
         + (message.Raw.TryGetProperty("tool_calls", out var calls) ? Count(calls.GetRawText()) : 0);
 
+    /// <summary>The tokens of an audio URL, which the emulator does not fetch.</summary>
+    public const int TokensPerAudioUrl = 25;
+
+    /// <summary>
+    /// The tokens of one <c>input_audio</c> part: 1 per 1,000 bytes of a data URI's audio (at least 1), <see cref="TokensPerAudioUrl"/>
+    /// for a URL. The service counts by duration (7 tokens a second on Qwen3.5-Omni, dashscope-more.md 5.3), which the emulator cannot know.
+    /// </summary>
+    public static int CountAudio(string data) =>
+        data.StartsWith("data:", StringComparison.Ordinal) ? Math.Max(1, DefaultResponder.AudioBytes(data) / 1000) : TokensPerAudioUrl;
+
     /// <summary>The first <paramref name="maxTokens"/> tokens of <paramref name="text"/> (with the whitespace between them).</summary>
     public static string Truncate(string text, int maxTokens)
     {

@@ -230,9 +230,13 @@ internal sealed class ChatCompletionsHandler
         var prompt = 0;
         var cached = 0;
         int? created = null;
+        var audio = 0;
+        var modalities = false;
         if (facts is not null)
         {
-            prompt = facts.Messages.Sum(TokenCounter.Count);
+            audio = facts.Messages.Sum(m => m.Audio.Sum(TokenCounter.CountAudio));
+            modalities = audio > 0 || ModelCatalog.TakesAudio(facts.Model);
+            prompt = facts.Messages.Sum(TokenCounter.Count) + audio;
             prompt += facts.PreservedReasoning.Sum(TokenCounter.Count); // preserve_thinking: earlier reasoning is read back
             if (facts.Root.TryGetProperty("tools", out var tools))
             {
@@ -248,7 +252,7 @@ internal sealed class ChatCompletionsHandler
         var completion = choices * (TokenCounter.Count(plan.Content) + reasoning + plan.ToolCalls.Sum(c => TokenCounter.Count(c.Name) + TokenCounter.Count(c.ArgumentsJson)));
         var p = explicitUsage?.PromptTokens ?? prompt;
         var c = explicitUsage?.CompletionTokens ?? completion;
-        return new UsageNumbers(p, c, explicitUsage?.TotalTokens ?? (p + c), explicitUsage?.CachedTokens ?? cached, explicitUsage?.ReasoningTokens ?? reasoning, created);
+        return new UsageNumbers(p, c, explicitUsage?.TotalTokens ?? (p + c), explicitUsage?.CachedTokens ?? cached, explicitUsage?.ReasoningTokens ?? reasoning, created, Math.Min(audio, p), modalities);
     }
 
     private async Task WriteEventsAsync(HttpContext context, RecordedRequest recorded, EmulatorReply reply, List<byte[]> events, bool appendDone, CancellationToken cancellationToken)

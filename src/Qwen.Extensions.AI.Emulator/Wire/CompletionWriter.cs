@@ -15,6 +15,7 @@ internal static class CompletionWriter
             {
                 w.WriteStartObject();
                 w.WriteStartObject("message");
+                WriteAnnotations(w, plan.AudioInfo);
                 w.WriteString("content", plan.Content ?? string.Empty);
                 if (plan.Reasoning is not null)
                 {
@@ -159,10 +160,29 @@ internal static class CompletionWriter
             }
             else
             {
+                // qwen3-asr: the annotation rides on the finish chunk (the docs show no streamed sample; the emulator's choice).
+                WriteAnnotations(w, plan.AudioInfo);
                 w.WriteString("content", string.Empty);
             }
         }));
         return events;
+    }
+
+    /// <summary>qwen3-asr's <c>"annotations":[{"emotion","language","type":"audio_info"}]</c>, in the order the docs print it.</summary>
+    private static void WriteAnnotations(Utf8JsonWriter w, AudioInfo? info)
+    {
+        if (info is null)
+        {
+            return;
+        }
+
+        w.WriteStartArray("annotations");
+        w.WriteStartObject();
+        w.WriteString("emotion", info.Emotion);
+        w.WriteString("language", info.Language);
+        w.WriteString("type", "audio_info");
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     public static byte[] UsageChunk(string model, string id, long created, UsageNumbers usage) => Write(w =>
@@ -264,11 +284,30 @@ internal static class CompletionWriter
         }
 
         w.WriteNumber("cached_tokens", usage.Cached);
+        if (usage.Modalities)
+        {
+            if (usage.InputAudio > 0)
+            {
+                w.WriteNumber("audio_tokens", usage.InputAudio);
+            }
+
+            w.WriteNumber("text_tokens", usage.Prompt - usage.InputAudio);
+        }
+
         w.WriteEndObject();
-        if (usage.Reasoning > 0)
+        if (usage.Reasoning > 0 || usage.Modalities)
         {
             w.WriteStartObject("completion_tokens_details");
-            w.WriteNumber("reasoning_tokens", usage.Reasoning);
+            if (usage.Reasoning > 0)
+            {
+                w.WriteNumber("reasoning_tokens", usage.Reasoning);
+            }
+
+            if (usage.Modalities)
+            {
+                w.WriteNumber("text_tokens", Math.Max(0, usage.Completion - usage.Reasoning));
+            }
+
             w.WriteEndObject();
         }
 

@@ -76,7 +76,8 @@ internal static class ChatRequestWriter
             preserveThinking,
             audioInput: (capabilities & QwenModelCapabilities.AudioInput) != 0,
             systemAppendix: schemaAsJsonObject ? SchemaInstruction((ChatResponseFormatJson)format!) : null,
-            cache: markers);
+            cache: markers,
+            speechRecognition: (capabilities & QwenModelCapabilities.SpeechRecognition) != 0);
         if (stream)
         {
             if (ExtraParameters.GetInteger(extras, Wire.ChatParameters.N.Name) > 1)
@@ -313,6 +314,29 @@ internal static class ChatRequestWriter
                 throw new ArgumentException(
                     $"ChatOptions.AdditionalProperties[\"{Wire.ChatParameters.ContextCacheSetting}\"] must be a QwenContextCachePolicy, \"auto\" or \"none\"; got {(value is string text ? $"\"{text}\"" : "a " + value.GetType().Name)}.",
                     "options");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a speech-recognition model (qwen3-asr) in the US region before anything is sent: "The US region does not support the
+    /// OpenAI compatible mode" (Qwen-ASR API reference, Jan 2026), so neither a <c>-us</c> model id nor the Virginia endpoint can serve it here.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model is a speech-recognition model and the model id or the endpoint is the US region's.</exception>
+    public static void ThrowIfSpeechRecognitionInUsRegion(string model, ModelFacts facts, Uri endpoint)
+    {
+        if (!facts.Has(model, QwenModelCapabilities.SpeechRecognition))
+        {
+            return;
+        }
+
+        var usModel = model.EndsWith("-us", StringComparison.OrdinalIgnoreCase);
+        var usEndpoint = string.Equals(endpoint.Host, QwenEndpoints.Virginia.Host, StringComparison.OrdinalIgnoreCase);
+        if (usModel || usEndpoint)
+        {
+            throw new NotSupportedException(
+                $"The speech-recognition model '{model}' cannot be called {(usEndpoint ? $"at {endpoint.Host}" : "with a US (-us) model id")}: Alibaba's Qwen-ASR reference states that " +
+                "the US (Virginia) region does not support the OpenAI-compatible mode this client uses. Use the Singapore or Beijing endpoint " +
+                "(QwenEndpoints.Singapore / QwenEndpoints.Beijing) with a model such as 'qwen3-asr-flash', or DashScope's native API in the US region.");
         }
     }
 

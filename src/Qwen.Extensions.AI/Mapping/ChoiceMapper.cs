@@ -10,6 +10,9 @@ internal static class ChoiceMapper
     /// <summary>The <c>AdditionalProperties</c> key of a choice's log probabilities.</summary>
     public const string LogprobsKey = ResponseFields.Logprobs;
 
+    /// <summary>The <c>AdditionalProperties</c> key of a message's <c>annotations</c> (<see cref="QwenPropertyNames.Annotations"/>).</summary>
+    public const string AnnotationsKey = ResponseFields.Annotations;
+
     /// <summary>Adds the choice's reasoning, text and audio to <paramref name="contents"/>, creating the list when the first item needs it.</summary>
     /// <param name="choice">The parsed choice.</param>
     /// <param name="includeReasoning">Whether reasoning is surfaced.</param>

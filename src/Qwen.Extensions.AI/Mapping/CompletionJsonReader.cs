@@ -192,6 +192,19 @@ internal static class CompletionJsonReader
                     ExpectNull(ref reader, ResponseFields.ToolCalls);
                 }
             }
+            else if (name.SequenceEqual(ResponseFields.Utf8.Annotations))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    var annotations = JsonElement.ParseValue(ref reader);
+                    choice.Annotations = annotations.GetArrayLength() > 0 ? annotations : null;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
             else if (name.SequenceEqual(ResponseFields.Utf8.Audio))
             {
                 reader.Read();
@@ -409,6 +422,15 @@ internal static class CompletionJsonReader
                 case (true, ResponseFields.CachedTokens): usage.CachedTokens = count; break;
                 case (false, ResponseFields.ReasoningTokens): usage.ReasoningTokens = count; break;
                 default:
+                    // Omni / ASR modality counts get their UsageDetails members too; the AdditionalCounts keys stay, as before.
+                    switch (prompt, name)
+                    {
+                        case (true, ResponseFields.AudioTokens): usage.InputAudioTokens = count; break;
+                        case (true, ResponseFields.TextTokens): usage.InputTextTokens = count; break;
+                        case (false, ResponseFields.AudioTokens): usage.OutputAudioTokens = count; break;
+                        case (false, ResponseFields.TextTokens): usage.OutputTextTokens = count; break;
+                    }
+
                     (usage.Other ??= new()).Add(new((prompt ? ResponseFields.PromptTokensDetails + "." : ResponseFields.CompletionTokensDetails + ".") + name, count));
                     break;
             }

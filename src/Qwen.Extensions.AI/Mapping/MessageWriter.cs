@@ -11,11 +11,13 @@ internal static class MessageWriter
     /// <param name="messages">The history.</param>
     /// <param name="instructions"><see cref="ChatOptions.Instructions"/>.</param>
     /// <param name="preserveThinking">Whether every assistant turn's reasoning is echoed.</param>
-    /// <param name="audioInput">Whether the model takes audio in user messages (Qwen-Omni): <c>audio/*</c> becomes an <c>input_audio</c> part.</param>
+    /// <param name="audioInput">Whether the model takes audio in user messages (Qwen-Omni, qwen3-asr): <c>audio/*</c> becomes an <c>input_audio</c> part.</param>
     /// <param name="systemAppendix">Text the client adds at the end of the system message (the schema instruction for JSON mode), or <see langword="null"/>.</param>
     /// <param name="cache">Where the context-cache markers go (<see cref="CacheMarkers.Plan"/>), or <see langword="null"/> for none.</param>
-    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking, bool audioInput = false, string? systemAppendix = null, CacheMarkers? cache = null)
+    /// <param name="speechRecognition">Whether the model is a speech-recognition model (qwen3-asr): its audio limit (10 MB) is checked before sending.</param>
+    public static void Write(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, bool preserveThinking, bool audioInput = false, string? systemAppendix = null, CacheMarkers? cache = null, bool speechRecognition = false)
     {
+        var audio = audioInput ? (speechRecognition ? AudioRule.SpeechRecognition : AudioRule.Omni) : AudioRule.None;
         // Reasoning is echoed for assistant turns after the last user message (the current tool loop), or for all of them
         // when preserve_thinking is on: newer models corrupt their output in tool loops when it is not sent back.
         var lastUser = -1;
@@ -44,7 +46,7 @@ internal static class MessageWriter
             }
             else if (role == ChatRole.User)
             {
-                WriteUser(writer, message, i, audioInput, cache);
+                WriteUser(writer, message, i, audio, cache);
             }
             else if (role == ChatRole.Assistant)
             {
@@ -177,7 +179,7 @@ internal static class MessageWriter
         return CollectText(message);
     }
 
-    private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index, bool audioInput, CacheMarkers? cache)
+    private static void WriteUser(Utf8JsonWriter writer, ChatMessage message, int index, AudioRule audio, CacheMarkers? cache)
     {
         var contents = message.Contents;
         var hasMedia = false;
@@ -225,10 +227,10 @@ internal static class MessageWriter
                     WriteTextPart(writer, text.Text ?? string.Empty, marked && cache!.Part(text));
                     break;
                 case DataContent data:
-                    WriteMedia(writer, ConcreteMediaType(data, index), data, null, index, audioInput, marked && cache!.Part(data));
+                    WriteMedia(writer, ConcreteMediaType(data, index), data, null, index, audio, marked && cache!.Part(data));
                     break;
                 case UriContent uri:
-                    WriteMedia(writer, uri.MediaType, null, uri.Uri, index, audioInput, marked && cache!.Part(uri));
+                    WriteMedia(writer, uri.MediaType, null, uri.Uri, index, audio, marked && cache!.Part(uri));
                     break;
                 case QwenVideoFramesContent video:
                     writer.WriteStartObject();
@@ -285,12 +287,12 @@ internal static class MessageWriter
         }
     }
 
-    private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, bool audioInput, bool cacheControl = false)
+    private static void WriteMedia(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, AudioRule audio, bool cacheControl = false)
     {
         JsonEncodedText partType;
-        if (audioInput && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase))
+        if (audio != AudioRule.None && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase))
         {
-            WriteInputAudio(writer, mediaType, data, uri, index, cacheControl);
+            WriteInputAudio(writer, mediaType, data, uri, index, audio, cacheControl);
             return;
         }
 
@@ -306,8 +308,10 @@ internal static class MessageWriter
         {
             throw new NotSupportedException(
                 $"messages[{index}] has a {(data is null ? nameof(UriContent) : nameof(DataContent))} of media type '{mediaType}'. " +
-                "Qwen compatible mode accepts images (image/*) and videos (video/*) in user messages, and audio (audio/*) for Qwen-Omni models " +
-                "(qwen-omni*, qwen3-omni*, qwen3.5-omni*); other media (PDF, documents, audio for other models) is not supported.");
+                "Qwen compatible mode accepts images (image/*) and videos (video/*) in user messages, and audio (audio/*) only for models that take audio: " +
+                "Qwen-Omni (qwen-omni*, qwen3-omni*, qwen3.5-omni*) and speech recognition (qwen3-asr*). Other media (PDF, documents) is not supported. " +
+                "If your model takes audio and the client does not know it yet, declare it: " +
+                "QwenClientOptions.ModelCapabilities[\"<model id>\"] = QwenModelCapabilities.AudioInput.");
         }
 
         string url;
@@ -350,10 +354,11 @@ internal static class MessageWriter
     }
 
     /// <summary>
-    /// Qwen-Omni audio input (dashscope-more.md 5.2): <c>{"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,...","format":"wav"}}</c>,
-    /// the format from the media type (a URL without a concrete type goes without <c>format</c>, which the service allows for URLs).
+    /// Audio input (dashscope-more.md 5.2; the qwen3-asr chat page): <c>{"type":"input_audio","input_audio":{"data":"data:audio/wav;base64,...","format":"wav"}}</c>
+    /// or the URL itself as <c>data</c>. The format comes from the media type, else (a URL under <c>audio/*</c>) from the URL's file
+    /// extension; a URL whose format neither tells goes without <c>format</c>, which the service allows for URLs.
     /// </summary>
-    private static void WriteInputAudio(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, bool cacheControl = false)
+    private static void WriteInputAudio(Utf8JsonWriter writer, string mediaType, DataContent? data, Uri? uri, int index, AudioRule audio, bool cacheControl = false)
     {
         var format = AudioFormat(mediaType);
         if (data is not null)
@@ -366,11 +371,21 @@ internal static class MessageWriter
                     "messages");
             }
 
+            if (audio == AudioRule.SpeechRecognition)
+            {
+                CheckSpeechRecognitionSize(mediaType, data, index);
+            }
+
             CheckDataUriLength(mediaType, data, index);
         }
         else if (!uri!.IsAbsoluteUri)
         {
             throw new ArgumentException($"messages[{index}] has a UriContent with a relative URI '{uri}'; the service needs an absolute http, https or oss URL.", "messages");
+        }
+        else
+        {
+            RefuseLocalFile(uri, index, nameof(UriContent));
+            format ??= AudioFormatFromPath(uri.AbsolutePath);
         }
 
         writer.WriteStartObject();
@@ -394,6 +409,62 @@ internal static class MessageWriter
         writer.WriteEndObject();
         WriteCacheControl(writer, cacheControl);
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// qwen3-asr-flash takes at most 10 MB of audio, base64 included ("keep the encoded audio within the 10 MB limit"), and at most
+    /// 5 minutes (checked by the service: the length of compressed audio cannot be known from its size).
+    /// </summary>
+    private static void CheckSpeechRecognitionSize(string mediaType, DataContent data, int index)
+    {
+        var length = "data:".Length + mediaType.Length + ";base64,".Length + ((data.Data.Length + 2L) / 3 * 4);
+        if (length > MaxSpeechRecognitionAudioBytes)
+        {
+            throw new ArgumentException(
+                $"messages[{index}] has {data.Data.Length:N0} bytes of {mediaType} audio for a speech-recognition model; as base64 that is {length:N0} bytes, " +
+                $"over qwen3-asr's limit of 10 MB ({MaxSpeechRecognitionAudioBytes:N0} bytes, encoding included; at most 5 minutes of audio). " +
+                "Send a shorter or more compressed file, or a UriContent with its URL.",
+                "messages");
+        }
+    }
+
+    /// <summary>The most audio, base64 included, a qwen3-asr request takes (10 MB).</summary>
+    internal const int MaxSpeechRecognitionAudioBytes = 10 * 1024 * 1024;
+
+    /// <summary>The <c>format</c> named by a URL path's extension (<c>.../cherry.wav</c> → <c>wav</c>), or null when it names no audio format the service lists.</summary>
+    internal static string? AudioFormatFromPath(string path)
+    {
+        var dot = path.LastIndexOf('.');
+        if (dot < 0 || dot < path.LastIndexOf('/'))
+        {
+            return null;
+        }
+
+        return path[(dot + 1)..].ToLowerInvariant() switch
+        {
+            "wav" or "wave" => "wav",
+            "mp3" => "mp3",
+            "amr" => "amr",
+            "3gp" => "3gp",
+            "3gpp" => "3gpp",
+            "aac" => "aac",
+            "m4a" => "m4a",
+            "flac" => "flac",
+            "ogg" => "ogg",
+            "opus" => "opus",
+            "webm" => "webm",
+            "wma" => "wma",
+            "aiff" or "aif" => "aiff",
+            _ => null,
+        };
+    }
+
+    /// <summary>How a model takes audio: not at all (refused), as Qwen-Omni, or as a speech-recognition model (with its size limit).</summary>
+    private enum AudioRule
+    {
+        None,
+        Omni,
+        SpeechRecognition,
     }
 
     /// <summary>The <c>format</c> of an audio media type: its subtype without parameters or an <c>x-</c> prefix (<c>audio/mpeg</c> → <c>mp3</c>, <c>audio/wave</c> → <c>wav</c>); null for <c>audio/*</c>.</summary>

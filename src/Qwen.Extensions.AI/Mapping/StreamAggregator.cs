@@ -50,6 +50,11 @@ internal static class StreamAggregator
                 (response.AdditionalProperties ??= new())[QwenPropertyNames.RequestId] = requestId;
             }
 
+            if (response.Messages is [{ AdditionalProperties: { } first }, ..] && first.TryGetValue(ChoiceMapper.AnnotationsKey, out var annotations))
+            {
+                (response.AdditionalProperties ??= new())[ChoiceMapper.AnnotationsKey] = annotations;
+            }
+
             if (writer is not null)
             {
                 writer.WriteEndArray();

@@ -25,13 +25,16 @@ internal sealed class StreamingResponse : IAsyncEnumerable<ChatResponseUpdate>
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>Gets the recovery of tool calls leaked into the reasoning (shared: it holds only the offered tools), or null.</summary>
+    internal LeakedToolCallRecovery? Recovery { get; init; }
+
     public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         // Whoever enumerates first takes the body built at the call; anyone else (later, or at the same time) builds a fresh one.
         var body = Interlocked.Exchange(ref _firstBody, null) ?? _rebuild();
         var send = _send;
         var enumerator = new StreamingUpdateEnumerator(
-            new StreamingResponseReader(null, _includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _keepRawEvents }, null, ct => send(body.WrittenMemory, ct), body, _cancellationToken);
+            new StreamingResponseReader(null, _includeReasoning, HttpStatusCode.OK) { KeepRawEvents = _keepRawEvents, Recovery = Recovery }, null, ct => send(body.WrittenMemory, ct), body, _cancellationToken);
         return enumerator.GetAsyncEnumerator(cancellationToken);
     }
 }

@@ -21,6 +21,8 @@ internal sealed class StreamingResponseReader
     private bool _requestIdSent;
     private long? _createdSeconds;
     private DateTimeOffset? _createdAt;
+    private StringBuilder? _reasoning;
+    private bool _realToolCall;
 
     public StreamingResponseReader(string? requestId, bool includeReasoning, HttpStatusCode status, int maxEventBytes = ResponseEventStream.DefaultMaxEventBytes)
     {
@@ -41,6 +43,9 @@ internal sealed class StreamingResponseReader
 
     /// <summary>Gets or sets a value indicating whether each update carries its event as a <see cref="JsonElement"/> in <c>RawRepresentation</c>.</summary>
     internal bool KeepRawEvents { get; set; }
+    /// <summary>Gets or sets the recovery of tool calls leaked into the reasoning, or null when it is off or no tool was offered.</summary>
+    internal LeakedToolCallRecovery? Recovery { get; set; }
+
     /// <summary>Gets or sets the API key, redacted from every service-sent string that ends up in an exception or an update.</summary>
     internal string? ApiKey { get; set; }
 
@@ -150,6 +155,18 @@ internal sealed class StreamingResponseReader
         var contents = ChoiceMapper.ToContents(choice, _includeReasoning, null, _audio);
 
         var toolCalls = choice.ToolCalls;
+        if (Recovery is not null && choice.Index == 0)
+        {
+            if (toolCalls.Count > 0)
+            {
+                _realToolCall = true;
+            }
+            else if (!string.IsNullOrEmpty(choice.ReasoningContent))
+            {
+                (_reasoning ??= new StringBuilder()).Append(choice.ReasoningContent);
+            }
+        }
+
         if (toolCalls.Count > 0)
         {
             _toolCalls ??= new ToolCallAccumulator();
@@ -164,8 +181,19 @@ internal sealed class StreamingResponseReader
         {
             _toolCalls.Flush(contents ??= new List<AIContent>(2));
         }
+        else if (finishReason is not null && choice.Index == 0 && Recovery is { } recovery && !_realToolCall && _reasoning is not null)
+        {
+            // At the finish, once: a call the model wrote in its reasoning (opt-in), in the finish update, as real calls come.
+            var recovered = recovery.Recover(_reasoning.ToString());
+            _reasoning = null;
+            if (recovered is not null)
+            {
+                (contents ??= new List<AIContent>(recovered.Count)).AddRange(recovered);
+                finishReason = ChatFinishReason.ToolCalls;
+            }
+        }
 
-        if (contents is null && finishReason is null)
+        if (contents is null && finishReason is null && choice.Annotations is null)
         {
             return null;
         }
@@ -184,6 +212,12 @@ internal sealed class StreamingResponseReader
         }
 
         update.RawRepresentation = raw;
+        if (choice.Annotations is { } annotations)
+        {
+            // As on the non-streaming path (qwen3-asr's audio_info); aggregation carries it to the message.
+            (update.AdditionalProperties ??= new())[ChoiceMapper.AnnotationsKey] = annotations;
+        }
+
         if (choice.Logprobs is { } logprobs)
         {
             // As on the non-streaming path; MEAI's aggregation carries update properties over to the message.

@@ -61,6 +61,9 @@ internal static class ChatParameters
     public static readonly RequestParameter Modalities = new(Names.Modalities, ParameterKind.StringArray);
     public static readonly RequestParameter Audio = new(Names.Audio, ParameterKind.Object);
 
+    /// <summary>qwen3-asr options (<c>{"language":"zh","enable_itn":false}</c>, the qwen3-asr chat page): an object, passed through as given.</summary>
+    public static readonly RequestParameter AsrOptions = new(Names.AsrOptions, ParameterKind.Object);
+
     /// <summary>Every chat parameter, by wire name.</summary>
     public static readonly RequestParameterTable Table = new(
         EndpointPath,
@@ -68,7 +71,7 @@ internal static class ChatParameters
         Temperature, TopP, TopK, MaxTokens, PresencePenalty, Seed, Stop, ResponseFormat, ToolChoice, ParallelToolCalls,
         EnableThinking, ThinkingBudget, PreserveThinking, EnableSearch, SearchOptions, EnableCodeInterpreter, VlHighResolutionImages,
         RepetitionPenalty, N, Logprobs, TopLogprobs, Modalities, Audio,
-        ReasoningEffort);
+        ReasoningEffort, AsrOptions);
 
     /// <summary>The wire names as constants (for <c>switch</c>, attributes and <see cref="QwenPropertyNames"/>).</summary>
     public static class Names
@@ -103,6 +106,7 @@ internal static class ChatParameters
         public const string Modalities = "modalities";
         public const string Audio = "audio";
         public const string ReasoningEffort = "reasoning_effort";
+        public const string AsrOptions = "asr_options";
     }
 
     /// <summary>

@@ -22,6 +22,9 @@ internal sealed class ChoiceFrame
 
     public string? AudioTranscript { get; set; }
 
+    /// <summary>Gets or sets the message's <c>annotations</c> array (qwen3-asr: <c>[{"type":"audio_info","emotion","language"}]</c>), when not empty.</summary>
+    public JsonElement? Annotations { get; set; }
+
     public void Reset()
     {
         Index = 0;
@@ -33,5 +36,6 @@ internal sealed class ChoiceFrame
         Logprobs = null;
         AudioData = null;
         AudioTranscript = null;
+        Annotations = null;
     }
 }

@@ -35,8 +35,12 @@ internal sealed class ModelFacts
         new("qwen3-omni*", Omni),
         new("qwen3.5-omni*", Omni),
 
-        // Speech recognition (issue 13 item 6): qwen3-asr-flash takes input_audio on chat.
+        // Speech recognition (issue 13 item 6): qwen3-asr-flash and its snapshots take input_audio on chat (docs.qwencloud.com
+        // "OpenAI compatible ASR"; Alibaba's Qwen-ASR API reference, Jan 2026, which also says the US region has no compatible
+        // mode: MessageWriter/ChatRequestWriter refuse -us ids and the Virginia endpoint). qwen3-asr-flash-filetrans is
+        // "DashScope asynchronous only", so it takes nothing on chat.
         new("qwen3-asr*", SpeechRecognition | AudioInput),
+        new("qwen3-asr-flash-filetrans*", None),
 
         // Commercial models. Structured output (6.2: JSON Schema list Feb/Mar 2026 + Vercel's 3.7/3.8 prefixes), explicit cache
         // (3.3: International list; qwen3.6-plus and qwen3.8-max from captures), default thinking (4.1: 3.5 on, 3.7/3.8 on),

@@ -34,6 +34,7 @@ internal static class ResponseFields
     public const string Data = "data";
     public const string Transcript = "transcript";
     public const string Text = "text";
+    public const string Annotations = "annotations";
 
     // tool_calls[] (Id and Index are shared with the levels above).
     public const string Function = "function";
@@ -48,6 +49,8 @@ internal static class ResponseFields
     public const string CompletionTokensDetails = "completion_tokens_details";
     public const string CachedTokens = "cached_tokens";
     public const string ReasoningTokens = "reasoning_tokens";
+    public const string AudioTokens = "audio_tokens";
+    public const string TextTokens = "text_tokens";
 
     // usage.prompt_tokens_details of an explicit context cache (dashscope-more.md 3.4): cache_creation is an object of counts by TTL
     // class, cache_type a string ("ephemeral"); both are flattened into AdditionalCounts keys (QwenPropertyNames.Cache*).
@@ -86,6 +89,7 @@ internal static class ResponseFields
         public static ReadOnlySpan<byte> Data => "data"u8;
         public static ReadOnlySpan<byte> Transcript => "transcript"u8;
         public static ReadOnlySpan<byte> Text => "text"u8;
+        public static ReadOnlySpan<byte> Annotations => "annotations"u8;
 
         public static ReadOnlySpan<byte> Function => "function"u8;
         public static ReadOnlySpan<byte> Name => "name"u8;
