@@ -43,6 +43,7 @@ internal sealed class StreamingResponseReader
 
     /// <summary>Gets or sets a value indicating whether each update carries its event as a <see cref="JsonElement"/> in <c>RawRepresentation</c>.</summary>
     internal bool KeepRawEvents { get; set; }
+
     /// <summary>Gets or sets the recovery of tool calls leaked into the reasoning, or null when it is off or no tool was offered.</summary>
     internal LeakedToolCallRecovery? Recovery { get; set; }
 

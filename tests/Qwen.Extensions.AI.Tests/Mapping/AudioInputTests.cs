@@ -207,6 +207,25 @@ public sealed class AudioInputTests
         Assert.False(response.AdditionalProperties?.ContainsKey(QwenPropertyNames.Annotations) ?? false);
     }
 
+    [Fact]
+    public async Task TheReadmeAsrExampleWorksAsWritten()
+    {
+        var handler = new FakeHttpHandler(CannedResponse.JsonFixture("Responses/asr-qwen3-asr-flash.json"));
+        using var client = Create(handler);
+
+        // As in README.md "Audio in".
+        var transcript = await client.GetResponseAsync(
+            [new ChatMessage(ChatRole.User, [new UriContent("https://dashscope.oss-cn-beijing.aliyuncs.com/audios/welcome.mp3", "audio/mpeg")])],
+            new ChatOptions { ModelId = "qwen3-asr-flash", AdditionalProperties = new() { [QwenPropertyNames.AsrOptions] = new Dictionary<string, object?> { ["enable_itn"] = false } } });
+        var info = (JsonElement)transcript.AdditionalProperties![QwenPropertyNames.Annotations]!;
+
+        Assert.Equal("""[{"emotion":"neutral","language":"zh","type":"audio_info"}]""", info.GetRawText());
+        Assert.Equal("Welcome to Qwen Cloud.", transcript.Text);
+        JsonAssert.Equal(
+            $$$"""{"model":"qwen3-asr-flash","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"{{{WelcomeMp3}}}","format":"mp3"}}]}],"asr_options":{"enable_itn":false}}""",
+            handler.SingleRequest.Json);
+    }
+
     // ---- Refusal for other models ----
 
     [Fact]
