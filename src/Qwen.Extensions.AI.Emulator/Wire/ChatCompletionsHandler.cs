@@ -5,7 +5,8 @@ namespace Qwen.Extensions.AI.Emulator.Wire;
 
 /// <summary>
 /// Serves <c>POST /compatible-mode/v1/chat/completions</c>: records, authenticates, picks a reply, writes it with its faults; hands
-/// <c>POST /compatible-mode/v1/embeddings</c> to <see cref="EmbeddingsHandler"/> after the same recording and authentication.
+/// <c>POST /compatible-mode/v1/embeddings</c> to <see cref="EmbeddingsHandler"/> and <c>/compatible-mode/v1/files</c> to
+/// <see cref="FilesHandler"/> after the same recording and authentication.
 /// </summary>
 internal sealed class ChatCompletionsHandler
 {
@@ -24,6 +25,8 @@ internal sealed class ChatCompletionsHandler
     private readonly QwenEmulatorOptions _options;
     private readonly PrefixCache _cache = new();
     private readonly EmbeddingsHandler _embeddings;
+    private readonly FileStore _files = new();
+    private readonly FilesHandler _filesHandler;
 
     private readonly CancellationToken _stopping;
 
@@ -33,6 +36,7 @@ internal sealed class ChatCompletionsHandler
         _options = options;
         _stopping = stopping;
         _embeddings = new EmbeddingsHandler(options);
+        _filesHandler = new FilesHandler(_files);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -51,9 +55,10 @@ internal sealed class ChatCompletionsHandler
         {
             var path = recorded.Path.TrimEnd('/');
             var embeddings = string.Equals(path, EmbeddingsHandler.EmbeddingsPath, StringComparison.Ordinal);
-            if (!HttpMethods.IsPost(context.Request.Method) || (!embeddings && !string.Equals(path, ChatCompletionsPath, StringComparison.Ordinal)))
+            var files = FilesHandler.Serves(path);
+            if (!files && (!HttpMethods.IsPost(context.Request.Method) || (!embeddings && !string.Equals(path, ChatCompletionsPath, StringComparison.Ordinal))))
             {
-                await WriteErrorAsync(context, 404, new EmulatorError("NotFound", $"The emulator serves only POST {ChatCompletionsPath} and POST {EmbeddingsHandler.EmbeddingsPath}; got {recorded.Method} {recorded.Path}."), requestId).ConfigureAwait(false);
+                await WriteErrorAsync(context, 404, new EmulatorError("NotFound", $"The emulator serves only POST {ChatCompletionsPath}, POST {EmbeddingsHandler.EmbeddingsPath} and {FilesHandler.FilesPath}; got {recorded.Method} {recorded.Path}."), requestId).ConfigureAwait(false);
                 return;
             }
 
@@ -67,6 +72,12 @@ internal sealed class ChatCompletionsHandler
             if (embeddings)
             {
                 await _embeddings.ExecuteAsync(context, recorded, reply, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (files)
+            {
+                await _filesHandler.ExecuteAsync(context, recorded, reply, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -172,7 +183,19 @@ internal sealed class ChatCompletionsHandler
                 return;
             }
 
-            plan = DefaultResponder.Respond(facts!);
+            // qwen-long / qwen-doc-turbo read their fileid:// documents (the validator allows them for no other model).
+            foreach (var fileId in facts!.FileIds)
+            {
+                if (_files.Find(fileId) is not { } document)
+                {
+                    await WriteErrorAsync(context, 400, FilesHandler.UnknownFileInChat(fileId), recorded.RequestId).ConfigureAwait(false);
+                    return;
+                }
+
+                facts.Documents.Add(document);
+            }
+
+            plan = DefaultResponder.Respond(facts);
         }
         else
         {
