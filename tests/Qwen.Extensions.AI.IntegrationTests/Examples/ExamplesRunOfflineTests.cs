@@ -24,6 +24,7 @@ public sealed class ExamplesRunOfflineTests
         { "DependencyInjection", ["[otel] chat qwen-plus server.address=127.0.0.1 server.port=", "Invoking get_local_time", "GetResponseAsync invoked", "get_local_time returned It is 14:30 in Tokyo.", "[turbo] 6 * 7 = 42. (model qwen-turbo)"] },
         { "SemanticKernelAgent", ["thinking > ", "→ Weather.GetForecast(city: Hangzhou) = Hangzhou: sunny, 18–25°C, light breeze", "→ Calendar.AddEvent(title: Picnic at West Lake, date: tomorrow) = added 'Picnic at West Lake' on tomorrow", "qwen > "] },
         { "Agent", ["[tool] get_weather(city: Paris)", "get_weather returned Sunny, 22 °C in Paris.", "6 * 7 = 42.", "[approval] book_table(city: Paris) needs approval: approving", "book_table returned Table for two booked in Paris at 19:30.", "CityInfo { Name = Paris, Country = France, Population = 2102650 }", "messages; ConversationId: none (the agent keeps the history).", "Summary: user said \"What is the weather like in Paris today?\""] },
+        { "Rag", ["Embedded 5 documents (1024 dimensions", "[nearest] Returns: you can return any product within 30 days of delivery for a full refund.", "status processed)", "According to policies.txt: \"Shipping: orders to Hangzhou and Shanghai arrive in two to three working days.\"", "[deleted] True"] },
     };
 
     [Theory]
