@@ -320,6 +320,17 @@ public sealed class QwenFileClientTests
     }
 
     [Fact]
+    public async Task ADownloadOverTheBodyCapIsRefusedNotBuffered()
+    {
+        var handler = new FakeHttpHandler(new CannedResponse { Body = new byte[4096], ContentType = "application/octet-stream" });
+        using var client = new QwenFileClient(new QwenClientOptions { ApiKey = ApiKey, MaxRetries = 0, MaxResponseBodyBytes = 1024 }, new HttpClient(handler));
+
+        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.DownloadAsync("file-fe-1"));
+
+        Assert.Contains("MaxResponseBodyBytes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServiceErrorsAreTypedAndTheKeyIsRedacted()
     {
         var handler = new FakeHttpHandler(CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", $"Bad file for key {ApiKey}", "purpose"));
