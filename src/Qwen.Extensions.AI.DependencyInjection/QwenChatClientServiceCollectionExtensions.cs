@@ -95,10 +95,11 @@ public static class QwenChatClientServiceCollectionExtensions
 
     /// <summary>Registers the named <see cref="HttpClient"/> of a registration (also used by the Semantic Kernel package).</summary>
     /// <returns>Its name, <see cref="GetHttpClientName"/>.</returns>
-    internal static string AddQwenHttpClient(IServiceCollection services, object? serviceKey)
-    {
-        var name = GetHttpClientName(serviceKey);
+    internal static string AddQwenHttpClient(IServiceCollection services, object? serviceKey) => AddNamedQwenHttpClient(services, GetHttpClientName(serviceKey));
 
+    /// <summary>Registers the named <see cref="HttpClient"/> every Qwen registration sends with: no overall timeout, no redirects.</summary>
+    internal static string AddNamedQwenHttpClient(IServiceCollection services, string name)
+    {
         // Responses stream for as long as the model thinks: no overall timeout (cancel with the token instead). Users' own
         // ConfigureHttpClient/AddHttpMessageHandler calls on the same name run after this one.
         // Like the client's own handler, the registered one follows no redirect (a 3xx is a QwenApiException naming the Location):

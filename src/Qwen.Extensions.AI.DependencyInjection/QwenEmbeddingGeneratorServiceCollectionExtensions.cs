@@ -86,25 +86,12 @@ public static class QwenEmbeddingGeneratorServiceCollectionExtensions
         IServiceCollection services, object? serviceKey, Action<OptionsBuilder<QwenClientOptions>> configureOptions, string source, HttpClient? httpClient, ServiceLifetime lifetime)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var name = GetHttpClientName(serviceKey);
-
-        // No overall HttpClient timeout: QwenClientOptions.RequestTimeout bounds each attempt. Users' own handlers on the name run after.
-        services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
-        configureOptions(services.AddOptions<QwenClientOptions>(name));
         var which = serviceKey is null ? "The Qwen embedding generator" : $"The Qwen embedding generator with key '{serviceKey}'";
-
-        IEmbeddingGenerator<string, Embedding<float>> Create(IServiceProvider sp) =>
-            QwenChatClientServiceCollectionExtensions.Create(
-                sp,
-                sp.GetRequiredService<IOptionsMonitor<QwenClientOptions>>().Get(name),
-                httpClient ?? sp.GetRequiredService<IHttpClientFactory>().CreateClient(name),
-                which,
-                $"set ApiKey in {source}",
-                source,
-                static (o, h) => new QwenEmbeddingGenerator(o, h));
+        var create = QwenRegistration.Register<IEmbeddingGenerator<string, Embedding<float>>>(
+            services, GetHttpClientName(serviceKey), configureOptions, which, source, httpClient, static (o, h) => new QwenEmbeddingGenerator(o, h));
 
         return serviceKey is null
-            ? services.AddEmbeddingGenerator(Create, lifetime)
-            : services.AddKeyedEmbeddingGenerator(serviceKey, Create, lifetime);
+            ? services.AddEmbeddingGenerator(create, lifetime)
+            : services.AddKeyedEmbeddingGenerator(serviceKey, create, lifetime);
     }
 }

@@ -11,7 +11,7 @@ namespace Qwen.Extensions.AI.Emulator;
 
 /// <summary>
 /// A loopback stand-in for DashScope compatible mode: serves <c>POST /compatible-mode/v1/chat/completions</c> (and
-/// <c>POST /compatible-mode/v1/embeddings</c>) on 127.0.0.1
+/// <c>POST /compatible-mode/v1/embeddings</c> and the Files API under <c>/compatible-mode/v1/files</c>) on 127.0.0.1
 /// with the real wire format (JSON and SSE), answers deterministically from the prompt or from a script, injects faults,
 /// and records every request it receives.
 /// </summary>
@@ -204,6 +204,11 @@ public sealed class QwenEmulator : IAsyncDisposable
     /// <returns>A generator the caller disposes.</returns>
     public QwenEmbeddingGenerator CreateEmbeddingGenerator(string? model = null) =>
         new(new QwenClientOptions { ApiKey = ApiKey, Endpoint = Endpoint, DefaultModelId = model ?? "text-embedding-v4" });
+
+    /// <summary>Creates a <see cref="QwenFileClient"/> bound to this emulator's endpoint and key (served by <c>/files</c>).</summary>
+    /// <returns>A client the caller disposes.</returns>
+    [System.Diagnostics.CodeAnalysis.Experimental("MEAI001")]
+    public QwenFileClient CreateFileClient() => new(new QwenClientOptions { ApiKey = ApiKey, Endpoint = Endpoint });
 
     /// <summary>Creates <see cref="QwenClientOptions"/> bound to this emulator's endpoint and key, to adjust (logging, retries) or register in DI.</summary>
     /// <param name="model">The default model, or <see langword="null"/> for <see cref="QwenEmulatorOptions.DefaultModelId"/>.</param>

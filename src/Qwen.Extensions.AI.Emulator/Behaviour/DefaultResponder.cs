@@ -195,6 +195,11 @@ internal static partial class DefaultResponder
             return values.QuotedTexts[0];
         }
 
+        if (facts.Documents.Count > 0)
+        {
+            return DocumentReader.Answer(facts.Documents, prompt);
+        }
+
         if (media.Count > 0)
         {
             return DescribeMedia(media, prompt);

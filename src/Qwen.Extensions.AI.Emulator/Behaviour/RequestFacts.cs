@@ -48,6 +48,17 @@ internal sealed class RequestFacts
 
     public List<string> Stop { get; } = [];
 
+    /// <summary>Gets the ids referenced by <c>fileid://</c> system messages, in order (a message may list several, comma-separated).</summary>
+    public IEnumerable<string> FileIds =>
+        Messages.Where(m => m.Role == "system" && m.Text.TrimStart().StartsWith("fileid://", StringComparison.Ordinal))
+            .SelectMany(m => m.Text.Split(','))
+            .Select(part => part.Trim())
+            .Where(part => part.StartsWith("fileid://", StringComparison.Ordinal))
+            .Select(part => part["fileid://".Length..]);
+
+    /// <summary>Gets the uploaded files of <see cref="FileIds"/>, filled in by the chat handler, which answers 400 for an unknown id.</summary>
+    public List<StoredFile> Documents { get; } = [];
+
     public string LastUserText { get; private set; } = string.Empty;
 
     public int LastUserIndex { get; private set; } = -1;

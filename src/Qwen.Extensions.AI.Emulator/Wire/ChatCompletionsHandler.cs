@@ -5,7 +5,8 @@ namespace Qwen.Extensions.AI.Emulator.Wire;
 
 /// <summary>
 /// Serves <c>POST /compatible-mode/v1/chat/completions</c>: records, authenticates, picks a reply, writes it with its faults; hands
-/// <c>POST /compatible-mode/v1/embeddings</c> to <see cref="EmbeddingsHandler"/> after the same recording and authentication.
+/// <c>POST /compatible-mode/v1/embeddings</c> to <see cref="EmbeddingsHandler"/> and <c>/compatible-mode/v1/files</c> to
+/// <see cref="FilesHandler"/> after the same recording and authentication.
 /// </summary>
 internal sealed class ChatCompletionsHandler
 {
@@ -25,6 +26,8 @@ internal sealed class ChatCompletionsHandler
     private readonly ContextCache _cache;
     private readonly EmbeddingsHandler _embeddings;
     private readonly Responses.ResponsesHandler _responses;
+    private readonly FileStore _files = new();
+    private readonly FilesHandler _filesHandler;
 
     private readonly CancellationToken _stopping;
 
@@ -36,6 +39,7 @@ internal sealed class ChatCompletionsHandler
         _cache = new ContextCache(options.TimeProvider);
         _embeddings = new EmbeddingsHandler(options);
         _responses = new Responses.ResponsesHandler(emulator, options);
+        _filesHandler = new FilesHandler(_files);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -61,9 +65,10 @@ internal sealed class ChatCompletionsHandler
             }
 
             var embeddings = string.Equals(path, EmbeddingsHandler.EmbeddingsPath, StringComparison.Ordinal);
-            if (!HttpMethods.IsPost(context.Request.Method) || (!embeddings && !string.Equals(path, ChatCompletionsPath, StringComparison.Ordinal)))
+            var files = FilesHandler.Serves(path);
+            if (!files && (!HttpMethods.IsPost(context.Request.Method) || (!embeddings && !string.Equals(path, ChatCompletionsPath, StringComparison.Ordinal))))
             {
-                await WriteErrorAsync(context, 404, new EmulatorError("NotFound", $"The emulator serves only POST {ChatCompletionsPath} and POST {EmbeddingsHandler.EmbeddingsPath}; got {recorded.Method} {recorded.Path}."), requestId).ConfigureAwait(false);
+                await WriteErrorAsync(context, 404, new EmulatorError("NotFound", $"The emulator serves only POST {ChatCompletionsPath}, POST {EmbeddingsHandler.EmbeddingsPath} and {FilesHandler.FilesPath}; got {recorded.Method} {recorded.Path}."), requestId).ConfigureAwait(false);
                 return;
             }
 
@@ -77,6 +82,12 @@ internal sealed class ChatCompletionsHandler
             if (embeddings)
             {
                 await _embeddings.ExecuteAsync(context, recorded, reply, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (files)
+            {
+                await _filesHandler.ExecuteAsync(context, recorded, reply, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -190,7 +201,19 @@ internal sealed class ChatCompletionsHandler
                 return;
             }
 
-            plan = DefaultResponder.Respond(facts!);
+            // qwen-long / qwen-doc-turbo read their fileid:// documents (the validator allows them for no other model).
+            foreach (var fileId in facts!.FileIds)
+            {
+                if (_files.Find(fileId) is not { } document)
+                {
+                    await WriteErrorAsync(context, 400, FilesHandler.UnknownFileInChat(fileId), recorded.RequestId).ConfigureAwait(false);
+                    return;
+                }
+
+                facts.Documents.Add(document);
+            }
+
+            plan = DefaultResponder.Respond(facts);
         }
         else
         {

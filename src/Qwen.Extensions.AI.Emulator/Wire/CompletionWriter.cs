@@ -378,7 +378,7 @@ internal static class CompletionWriter
         }
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> write)
+    internal static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

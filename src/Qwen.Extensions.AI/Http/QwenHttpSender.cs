@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
-/// The one place requests leave the client: builds the POST to <c>{endpoint}/{path}</c> (<c>chat/completions</c>, <c>embeddings</c>) with the bearer key, sends it
+/// The one place requests leave the client: builds the POST to <c>{endpoint}/{path}</c> (<c>chat/completions</c>, <c>embeddings</c>), or any <see cref="Request"/> (the Files API), with the bearer key, sends it
 /// (headers first, so streams start at once), retries transient failures (<see cref="RetryPolicy"/>), applies the timeouts, and
 /// turns every failure into a documented exception: <see cref="QwenApiException"/> for the service's errors and broken
 /// connections, <see cref="TimeoutException"/> naming the option for timeouts, <see cref="OperationCanceledException"/> for the
@@ -91,14 +91,21 @@ internal sealed class QwenHttpSender : IDisposable
 
     /// <summary>Sends a non-streaming request (with retries) and reads the whole 2xx answer, each attempt within <see cref="QwenClientOptions.RequestTimeout"/>.</summary>
     public Task<CompletionBody> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        WithRetriesAsync(static (sender, body, ct) => sender.SendOnceAsync(body, ct), body, cancellationToken);
+        SendAsync(new Request(HttpMethod.Post, RequestUri, body), cancellationToken);
+
+    /// <summary>
+    /// Sends any non-streaming request (a GET, a DELETE, a multipart upload: see <see cref="Request"/>) with the same retries,
+    /// timeouts, body cap and errors as <see cref="SendAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// </summary>
+    public Task<CompletionBody> SendAsync(Request request, CancellationToken cancellationToken) =>
+        WithRetriesAsync(static (sender, request, ct) => sender.SendOnceAsync(request, ct), request, cancellationToken);
 
     /// <summary>
     /// Sends a streaming request (with retries until the service answers 2xx) and returns its event stream, guarded by the
     /// idle timeout. Once the headers are in, nothing is retried: the caller may already have shown output.
     /// </summary>
     public Task<ResponseEventStream> SendStreamingAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        WithRetriesAsync(static (sender, body, ct) => sender.SendStreamingOnceAsync(body, ct), body, cancellationToken);
+        WithRetriesAsync(static (sender, request, ct) => sender.SendStreamingOnceAsync(request, ct), new Request(HttpMethod.Post, RequestUri, body), cancellationToken);
 
     public void Dispose()
     {
@@ -118,7 +125,7 @@ internal sealed class QwenHttpSender : IDisposable
     }
 
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, or fails in a way <see cref="TryPlanRetry"/> does not retry.</summary>
-    private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, ReadOnlyMemory<byte>, CancellationToken, Task<T>> attempt, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, Request, CancellationToken, Task<T>> attempt, Request request, CancellationToken cancellationToken)
     {
         if (_lifetime.IsCancellationRequested)
         {
@@ -129,27 +136,27 @@ internal sealed class QwenHttpSender : IDisposable
         {
             try
             {
-                return await attempt(this, body, cancellationToken).ConfigureAwait(false);
+                return await attempt(this, request, cancellationToken).ConfigureAwait(false);
             }
             catch (QwenApiException) when (_lifetime.IsCancellationRequested)
             {
                 // Disposed while the attempt failed: not retried, and reported as the disposal it is.
                 throw QwenErrors.Disposed(null);
             }
-            catch (QwenApiException ex) when (TryPlanRetry(ex, retry, out var delay))
+            catch (QwenApiException ex) when (request.Retryable && TryPlanRetry(ex, retry, out var delay))
             {
                 await DelayAsync(ex, retry, delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<CompletionBody> SendOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<CompletionBody> SendOnceAsync(Request request, CancellationToken cancellationToken)
     {
         using var deadline = Deadline.Start(_requestTimeout, _timeProvider, cancellationToken, _lifetime.Token);
         string? requestId = null;
         try
         {
-            using var response = await SendCoreAsync(body, streaming: false, deadline.Token, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+            using var response = await SendCoreAsync(request, streaming: false, deadline.Token, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             requestId = QwenErrors.Redact(ResponseHeaders.RequestId(response), _apiKey);
             PooledBufferWriter bytes;
             try
@@ -184,14 +191,14 @@ internal sealed class QwenHttpSender : IDisposable
         }
     }
 
-    private async Task<ResponseEventStream> SendStreamingOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<ResponseEventStream> SendStreamingOnceAsync(Request request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         using (var deadline = Deadline.Start(_headersTimeout, _timeProvider, cancellationToken, _lifetime.Token))
         {
             try
             {
-                response = await SendCoreAsync(body, streaming: true, deadline.Token, _idleTimeout).ConfigureAwait(false);
+                response = await SendCoreAsync(request, streaming: true, deadline.Token, _idleTimeout).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
             {
@@ -229,15 +236,22 @@ internal sealed class QwenHttpSender : IDisposable
         }
     }
 
-    /// <summary>One POST; a non-2xx answer becomes a <see cref="QwenApiException"/>, a failed connection one with <see cref="QwenApiException.IsConnectionFailure"/>.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(ReadOnlyMemory<byte> body, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
+    /// <summary>One request; a non-2xx answer becomes a <see cref="QwenApiException"/>, a failed connection one with <see cref="QwenApiException.IsConnectionFailure"/>.</summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(Request spec, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var request = new HttpRequestMessage(HttpMethod.Post, RequestUri)
+        using var request = new HttpRequestMessage(spec.Method, spec.Uri);
+        if (spec.Content is { } content)
         {
-            Content = new ReadOnlyMemoryContent(body),
-        };
-        request.Content.Headers.ContentType = JsonContentType;
+            // A fresh content per attempt (a multipart upload rewinds its stream).
+            request.Content = content();
+        }
+        else if (spec.Method == HttpMethod.Post)
+        {
+            request.Content = new ReadOnlyMemoryContent(spec.Json);
+            request.Content.Headers.ContentType = JsonContentType;
+        }
+
         request.Headers.TryAddWithoutValidation("Authorization", _authorization);
         request.Headers.Accept.Add(streaming ? EventStreamMediaType : JsonMediaType);
 
@@ -248,7 +262,7 @@ internal sealed class QwenHttpSender : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw QwenErrors.ConnectionFailed(RequestUri, ex, _apiKey);
+            throw QwenErrors.ConnectionFailed(spec.Uri, ex, _apiKey);
         }
 
         if (response.IsSuccessStatusCode)
@@ -375,6 +389,14 @@ internal sealed class QwenHttpSender : IDisposable
             throw new ArgumentOutOfRangeException("options", $"QwenClientOptions.{name} must be positive (up to about 24.8 days) or Timeout.InfiniteTimeSpan to turn it off; got {timeout}.");
         }
     }
+
+    /// <summary>What one call sends: a method and URL, and either a JSON body (POST) or a content factory called once per attempt.</summary>
+    /// <param name="Method">The HTTP method.</param>
+    /// <param name="Uri">The absolute URL (under <see cref="Endpoint"/>).</param>
+    /// <param name="Json">The JSON body of a POST without <paramref name="Content"/>; ignored otherwise.</param>
+    /// <param name="Content">Makes the body of each attempt (a multipart upload), or <see langword="null"/>.</param>
+    /// <param name="Retryable">Whether a failed attempt may be retried (not when the body cannot be sent again, such as a forward-only stream).</param>
+    internal readonly record struct Request(HttpMethod Method, Uri Uri, ReadOnlyMemory<byte> Json = default, Func<HttpContent>? Content = null, bool Retryable = true);
 
     /// <summary>A cancellation token that fires at the caller's cancellation or after a timeout on the configured clock; knows which.</summary>
     private sealed class Deadline : IDisposable

@@ -69,21 +69,31 @@ internal static class MessageWriter
     /// Writes exactly one leading system message: <paramref name="instructions"/>, then the text of every system message in
     /// history order, joined by <see cref="SystemSeparator"/> (the service reads the system role only in <c>messages[0]</c>).
     /// System messages that reference uploaded files (<c>fileid://...</c>, for qwen-long / qwen-doc-turbo) follow it as messages
-    /// of their own, in order, as DashScope's document pages show. The common case (one source of system text) allocates nothing.
+    /// of their own, in order, as DashScope's document pages show; so does each <see cref="HostedFileContent"/> of a system or user
+    /// message, as <c>fileid://{FileId}</c>. At most <see cref="FileParameters.MaxFileIdsPerRequest"/> ids in all; with file
+    /// references but no system text, the documented <see cref="DefaultSystemText"/> leads. The common case (one source of system
+    /// text) allocates nothing.
     /// </summary>
     private static void WriteSystem(Utf8JsonWriter writer, IList<ChatMessage> messages, string? instructions, string? appendix, bool cacheControl)
     {
         var first = string.IsNullOrEmpty(instructions) ? null : instructions;
         StringBuilder? joined = null;
-        var hasFileReferences = false;
+        var fileIds = 0;
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
+            if (message.Role == ChatRole.User)
+            {
+                fileIds += CountHostedFiles(message);
+                continue;
+            }
+
             if (message.Role != ChatRole.System)
             {
                 continue;
             }
 
+            fileIds += CountHostedFiles(message);
             var text = SystemText(message, i);
             if (string.IsNullOrEmpty(text))
             {
@@ -92,7 +102,7 @@ internal static class MessageWriter
 
             if (IsFileReference(text))
             {
-                hasFileReferences = true;
+                fileIds += CountOccurrences(text, Wire.ChatParameters.Values.FileIdScheme);
             }
             else if (first is null)
             {
@@ -102,6 +112,13 @@ internal static class MessageWriter
             {
                 (joined ??= new StringBuilder(first)).Append(SystemSeparator).Append(text);
             }
+        }
+
+        if (fileIds > FileParameters.MaxFileIdsPerRequest)
+        {
+            throw new ArgumentException(
+                $"The messages reference {fileIds} files (HostedFileContent and fileid:// system messages); the service reads at most {FileParameters.MaxFileIdsPerRequest} per request.",
+                nameof(messages));
         }
 
         if (appendix is not null)
@@ -116,6 +133,12 @@ internal static class MessageWriter
             }
         }
 
+        if (fileIds > 0)
+        {
+            // The documented shape: the normal system message first, the file references after it.
+            first ??= DefaultSystemText;
+        }
+
         if (first is not null)
         {
             writer.WriteStartObject();
@@ -124,19 +147,30 @@ internal static class MessageWriter
             writer.WriteEndObject();
         }
 
-        if (!hasFileReferences)
+        if (fileIds == 0)
         {
             return;
         }
 
         for (var i = 0; i < messages.Count; i++)
         {
-            if (messages[i].Role == ChatRole.System && SystemText(messages[i], i) is { Length: > 0 } text && IsFileReference(text))
+            var message = messages[i];
+            if (message.Role != ChatRole.System && message.Role != ChatRole.User)
             {
-                writer.WriteStartObject();
-                writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.System);
-                writer.WriteString(Wire.ChatParameters.Fields.Content, text);
-                writer.WriteEndObject();
+                continue;
+            }
+
+            if (message.Role == ChatRole.System && SystemText(message, i) is { Length: > 0 } text && IsFileReference(text))
+            {
+                WriteSystemMessage(writer, text);
+            }
+
+            foreach (var content in message.Contents)
+            {
+                if (content is HostedFileContent file)
+                {
+                    WriteSystemMessage(writer, Wire.ChatParameters.Values.FileIdScheme + file.FileId);
+                }
             }
         }
     }
@@ -160,6 +194,42 @@ internal static class MessageWriter
         return false;
     }
 
+    /// <summary>The system text DashScope's qwen-long samples put before the <c>fileid://</c> messages, used when the history has none.</summary>
+    internal const string DefaultSystemText = "You are a helpful assistant.";
+
+    private static void WriteSystemMessage(Utf8JsonWriter writer, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(Wire.ChatParameters.Fields.Role, Wire.ChatParameters.Values.System);
+        writer.WriteString(Wire.ChatParameters.Fields.Content, text);
+        writer.WriteEndObject();
+    }
+
+    private static int CountHostedFiles(ChatMessage message)
+    {
+        var count = 0;
+        foreach (var content in message.Contents)
+        {
+            if (content is HostedFileContent)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static int CountOccurrences(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>What joins the parts of the one system message: a blank line, so each source stays its own paragraph.</summary>
     internal const string SystemSeparator = "\n\n";
 
@@ -170,7 +240,7 @@ internal static class MessageWriter
     {
         foreach (var content in message.Contents)
         {
-            if (content is not (TextContent or FunctionResultContent or UsageContent))
+            if (content is not (TextContent or FunctionResultContent or UsageContent or HostedFileContent))
             {
                 throw Unsupported(content, index, "a system message");
             }
@@ -184,6 +254,7 @@ internal static class MessageWriter
         var contents = message.Contents;
         var hasMedia = false;
         var hasOther = false;
+        var hasFiles = false;
         foreach (var content in contents)
         {
             switch (content)
@@ -196,6 +267,10 @@ internal static class MessageWriter
                     break;
                 case FunctionResultContent or UsageContent:
                     break;
+                case HostedFileContent:
+                    // Sent as a fileid:// system message by WriteSystem.
+                    hasFiles = true;
+                    break;
                 default:
                     throw Unsupported(content, index, "a user message");
             }
@@ -204,7 +279,7 @@ internal static class MessageWriter
         var marked = cache?.AnyPart(message) == true;
         if (!hasMedia && !marked)
         {
-            if (!hasOther && HasResults(message))
+            if (!hasOther && (hasFiles || HasResults(message)))
             {
                 return;
             }

@@ -62,6 +62,17 @@ internal static class ResponseFields
     // Usage, Id and the token counts are shared with the names above).
     public const string Embedding = "embedding";
 
+    // A file object, file list and delete result of the Files API (dashscope-more.md §7.1): {"id","object","bytes","filename",
+    // "purpose","status","created_at"}, {"object":"list","data":[...],"has_more"}, {"id","object","deleted"} (Id and Data shared).
+    public const string Object = "object";
+    public const string Bytes = "bytes";
+    public const string Filename = "filename";
+    public const string Purpose = "purpose";
+    public const string Status = "status";
+    public const string CreatedAt = "created_at";
+    public const string HasMore = "has_more";
+    public const string Deleted = "deleted";
+
     /// <summary>The same names as UTF-8 literals, for <c>SequenceEqual</c> / <c>ValueTextEquals</c> against the reader.</summary>
     public static class Utf8
     {
@@ -104,5 +115,14 @@ internal static class ResponseFields
         public static ReadOnlySpan<byte> ReasoningTokens => "reasoning_tokens"u8;
 
         public static ReadOnlySpan<byte> Embedding => "embedding"u8;
+
+        public static ReadOnlySpan<byte> Object => "object"u8;
+        public static ReadOnlySpan<byte> Bytes => "bytes"u8;
+        public static ReadOnlySpan<byte> Filename => "filename"u8;
+        public static ReadOnlySpan<byte> Purpose => "purpose"u8;
+        public static ReadOnlySpan<byte> Status => "status"u8;
+        public static ReadOnlySpan<byte> CreatedAt => "created_at"u8;
+        public static ReadOnlySpan<byte> HasMore => "has_more"u8;
+        public static ReadOnlySpan<byte> Deleted => "deleted"u8;
     }
 }

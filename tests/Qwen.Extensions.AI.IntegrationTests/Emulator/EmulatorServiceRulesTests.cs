@@ -196,12 +196,18 @@ public sealed class EmulatorServiceRulesTests : IAsyncLifetime
         Assert.True(status == 200, body);
     }
 
+    /// <summary>{1} and {2} stand for two files uploaded first: the emulator refuses ids it does not hold (see EmulatorFilesTests).</summary>
     [Theory]
-    [InlineData("qwen-long", """[{"role":"system","content":"You are a helpful assistant."},{"role":"system","content":"fileid://file-fe-1"},{"role":"system","content":"fileid://file-fe-2"},{"role":"user","content":"What do these say?"}]""")]
-    [InlineData("qwen-doc-turbo", """[{"role":"system","content":"You are a helpful assistant."},{"role":"system","content":"fileid://file-fe-1,fileid://file-fe-2"},{"role":"user","content":"What do these say?"}]""")]
+    [InlineData("qwen-long", """[{"role":"system","content":"You are a helpful assistant."},{"role":"system","content":"fileid://{1}"},{"role":"system","content":"fileid://{2}"},{"role":"user","content":"What do these say?"}]""")]
+    [InlineData("qwen-doc-turbo", """[{"role":"system","content":"You are a helpful assistant."},{"role":"system","content":"fileid://{1},fileid://{2}"},{"role":"user","content":"What do these say?"}]""")]
     [InlineData("qwen-plus", """[{"role":"system","content":"You are terse."},{"role":"user","content":"hi"},{"role":"system","content":"Be brief."},{"role":"user","content":"hi again"}]""")]
     public async Task LaterSystemMessages_FileReferencesForQwenLongAndOthersAsDocumented_AreAccepted(string model, string messages)
     {
+        using var files = _emulator.CreateFileClient();
+        var first = await files.UploadAsync(new MemoryStream("One."u8.ToArray()), fileName: "1.txt");
+        var second = await files.UploadAsync(new MemoryStream("Two."u8.ToArray()), fileName: "2.txt");
+        messages = messages.Replace("{1}", first.FileId, StringComparison.Ordinal).Replace("{2}", second.FileId, StringComparison.Ordinal);
+
         var (status, body) = await PostAsync($$"""{"model":"{{model}}","messages":{{messages}}}""");
 
         Assert.True(status == 200, body);

@@ -59,6 +59,111 @@ public sealed class MessageWriterTests
             new ChatOptions { ModelId = "qwen-long", Instructions = "Answer briefly." },
             streaming);
 
+    /// <summary>The qwen-long document page's shape (dashscope-more.md §7.3): the system message, then one fileid:// message per file, in order.</summary>
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task HostedFileContentInAUserMessageBecomesAFileIdSystemMessageAfterTheSystemMessage(bool streaming) =>
+        AssertRequestAsync(
+            """
+            {"model":"qwen-long","messages":[
+              {"role":"system","content":"You are a helpful assistant."},
+              {"role":"system","content":"fileid://file-fe-xxx1"},
+              {"role":"system","content":"fileid://file-fe-xxx2"},
+              {"role":"user","content":"这两篇文章讲了什么？"}]}
+            """,
+            [
+                new(ChatRole.System, "You are a helpful assistant."),
+                new(ChatRole.User, [new HostedFileContent("file-fe-xxx1"), new HostedFileContent("file-fe-xxx2"), new TextContent("这两篇文章讲了什么？")]),
+            ],
+            new ChatOptions { ModelId = "qwen-long" },
+            streaming);
+
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task FileReferencesFromSystemTextAndHostedFilesKeepTheirHistoryOrder(bool streaming) =>
+        AssertRequestAsync(
+            """
+            {"model":"qwen-long","messages":[
+              {"role":"system","content":"Answer briefly.\n\nCite the file."},
+              {"role":"system","content":"fileid://file-fe-a,fileid://file-fe-b"},
+              {"role":"system","content":"fileid://file-fe-c"},
+              {"role":"system","content":"fileid://file-fe-d"},
+              {"role":"user","content":"Compare them."},
+              {"role":"assistant","content":"They differ."},
+              {"role":"user","content":"And this one?"}]}
+            """,
+            [
+                new(ChatRole.System, "fileid://file-fe-a,fileid://file-fe-b"),
+                new(ChatRole.System, [new TextContent("Cite the file."), new HostedFileContent("file-fe-c")]),
+                new(ChatRole.User, [new TextContent("Compare them.")]),
+                new(ChatRole.Assistant, "They differ."),
+                new(ChatRole.User, [new TextContent("And this one?"), new HostedFileContent("file-fe-d")]),
+            ],
+            new ChatOptions { ModelId = "qwen-long", Instructions = "Answer briefly." },
+            streaming);
+
+    /// <summary>With no system text, the documented "You are a helpful assistant." leads, so the references follow a system message as the docs show.</summary>
+    [Theory]
+    [MemberData(nameof(BothPaths))]
+    public Task AHostedFileWithoutSystemTextGetsTheDocumentedLeadingSystemMessage(bool streaming) =>
+        AssertRequestAsync(
+            """
+            {"model":"qwen-long","messages":[
+              {"role":"system","content":"You are a helpful assistant."},
+              {"role":"system","content":"fileid://file-fe-5d5eb068893f4b5e8551ada4"},
+              {"role":"user","content":"Summarize the document."}]}
+            """,
+            [new(ChatRole.User, [new HostedFileContent("file-fe-5d5eb068893f4b5e8551ada4"), new TextContent("Summarize the document.")])],
+            new ChatOptions { ModelId = "qwen-long" },
+            streaming);
+
+    [Fact]
+    public async Task AUserMessageWithOnlyAHostedFileSendsNoEmptyUserMessage()
+    {
+        var body = await CaptureRequestAsync(
+            [new(ChatRole.User, [new HostedFileContent("file-fe-1")]), new(ChatRole.User, "What does it say?")],
+            new ChatOptions { ModelId = "qwen-long" },
+            streaming: false);
+
+        JsonAssert.Equal(
+            """[{"role":"system","content":"You are a helpful assistant."},{"role":"system","content":"fileid://file-fe-1"},{"role":"user","content":"What does it say?"}]""",
+            body.GetProperty("messages"));
+    }
+
+    [Fact]
+    public async Task OneHundredFileIdsAreSent()
+    {
+        var files = Enumerable.Range(0, 99).Select(i => (AIContent)new HostedFileContent("file-fe-" + i)).Append(new TextContent("Which is longest?")).ToList();
+
+        var body = await CaptureRequestAsync(
+            [new(ChatRole.System, "fileid://file-fe-x"), new(ChatRole.User, files)],
+            new ChatOptions { ModelId = "qwen-long" },
+            streaming: false);
+
+        Assert.Equal(1 + 100 + 1, body.GetProperty("messages").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(101, false)]
+    [InlineData(100, true)]
+    public async Task MoreThanOneHundredFileIdsAreRefusedBeforeSending(int hostedFiles, bool plusOneInText)
+    {
+        var handler = new FakeHttpHandler();
+        using var client = Create(handler);
+        var contents = Enumerable.Range(0, hostedFiles).Select(i => (AIContent)new HostedFileContent("file-fe-" + i)).Append(new TextContent("Summarize.")).ToList();
+        List<ChatMessage> messages = [new(ChatRole.User, contents)];
+        if (plusOneInText)
+        {
+            messages.Insert(0, new ChatMessage(ChatRole.System, "fileid://file-fe-extra"));
+        }
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync(messages, new ChatOptions { ModelId = "qwen-long" }));
+
+        Assert.Contains("101 files", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("at most 100", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, handler.RequestCount);
+    }
+
     [Theory]
     [MemberData(nameof(BothPaths))]
     public async Task NestedJsonKeepsNonAsciiAndHtmlSensitiveCharactersRaw(bool streaming)
