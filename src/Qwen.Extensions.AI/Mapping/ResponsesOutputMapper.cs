@@ -152,7 +152,7 @@ internal static class ResponsesOutputMapper
     /// <summary><c>usage</c> (and <c>x_tools</c> beside it) → <see cref="UsageDetails"/>; null when the object has no usage.</summary>
     public static UsageDetails? ToUsage(JsonElement response)
     {
-        if (!response.TryGetProperty(ResponsesFields.Usage, out var usage) || usage.ValueKind != JsonValueKind.Object)
+        if (response.ValueKind != JsonValueKind.Object || !response.TryGetProperty(ResponsesFields.Usage, out var usage) || usage.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -220,7 +220,7 @@ internal static class ResponsesOutputMapper
 
     /// <summary><c>created_at</c> in seconds, an integer (captures) or a float (doc samples).</summary>
     public static DateTimeOffset? CreatedAt(JsonElement response) =>
-        response.TryGetProperty(ResponsesFields.CreatedAt, out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetDouble(out var seconds)
+        response.ValueKind == JsonValueKind.Object && response.TryGetProperty(ResponsesFields.CreatedAt, out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetDouble(out var seconds)
             && seconds is > 0 and < 253402300799
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
             : null;
@@ -230,7 +230,7 @@ internal static class ResponsesOutputMapper
     {
         if (status == ResponsesFields.Statuses.Incomplete)
         {
-            return response.TryGetProperty(ResponsesFields.IncompleteDetails, out var details) && details.ValueKind == JsonValueKind.Object
+            return response.ValueKind == JsonValueKind.Object && response.TryGetProperty(ResponsesFields.IncompleteDetails, out var details) && details.ValueKind == JsonValueKind.Object
                 && GetString(details, ResponsesFields.Reason) == "content_filter"
                 ? ChatFinishReason.ContentFilter
                 : ChatFinishReason.Length;
@@ -242,6 +242,11 @@ internal static class ResponsesOutputMapper
     /// <summary>A <c>status:"failed"</c> (or <c>cancelled</c>) response, or one with an <c>error</c> object: the error to throw, else null.</summary>
     public static QwenApiException? Failure(JsonElement response, HttpStatusCode? status, string? requestId, string? apiKey)
     {
+        if (response.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
         var state = GetString(response, ResponsesFields.Status);
         var hasError = response.TryGetProperty(ResponsesFields.Error, out var error) && error.ValueKind == JsonValueKind.Object;
         if (!hasError && state is not (ResponsesFields.Statuses.Failed or ResponsesFields.Statuses.Cancelled))
