@@ -74,3 +74,36 @@ internal static class ResponsesTestClient
         JsonAssert.Equal(expected.ToJsonString(), request.Json);
     }
 }
+
+/// <summary>Turns a whole response object into the stream that would carry it: created, each output item added and done, completed.</summary>
+internal static class ResponsesStreams
+{
+    public static string Of(string responseJson, string terminal = "response.completed")
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(responseJson)!.AsObject();
+        var events = new List<string>();
+        var created = new System.Text.Json.Nodes.JsonObject { ["id"] = root["id"]?.DeepClone(), ["created_at"] = root["created_at"]?.DeepClone(), ["object"] = "response", ["status"] = "queued", ["model"] = "", ["output"] = new System.Text.Json.Nodes.JsonArray() };
+        events.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = "response.created", ["sequence_number"] = 0, ["response"] = created }.ToJsonString());
+        var index = 0;
+        foreach (var item in root["output"]?.AsArray() ?? [])
+        {
+            var skeleton = item!.DeepClone().AsObject();
+            skeleton["status"] = "in_progress";
+            if (skeleton["type"]?.GetValue<string>() == "message")
+            {
+                skeleton["content"] = new System.Text.Json.Nodes.JsonArray();
+            }
+
+            events.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = "response.output_item.added", ["output_index"] = index, ["item"] = skeleton }.ToJsonString());
+            events.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = "response.output_item.done", ["output_index"] = index, ["item"] = item.DeepClone() }.ToJsonString());
+            index++;
+        }
+
+        events.Add(new System.Text.Json.Nodes.JsonObject { ["type"] = terminal, ["response"] = root.DeepClone() }.ToJsonString());
+        return ResponsesTestClient.Sse([.. events]);
+    }
+
+    /// <summary>Answers <paramref name="responseJson"/> on the chosen path.</summary>
+    public static CannedResponse Answer(string responseJson, bool streaming) =>
+        streaming ? CannedResponse.Sse(Of(responseJson)) : CannedResponse.Json(responseJson);
+}
