@@ -234,4 +234,17 @@ public sealed class ResponsesStreamingTests
         Assert.Equal("two", (await stream.ToChatResponseAsync()).Text);
         Assert.Equal(handler.Requests[0].BodyText, handler.Requests[1].BodyText);
     }
+
+    [Fact]
+    public async Task ConnectionCutMidStreamIsAQwenApiException()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Stream("a long enough answer"));
+        var handler = new FakeHttpHandler(new CannedResponse { Body = bytes, ContentType = "text/event-stream", ResetAfterBytes = bytes.Length / 2 });
+        using var client = Create(handler);
+
+        var ex = await Assert.ThrowsAsync<QwenApiException>(() => client.GetStreamingResponseAsync(Hi).ToChatResponseAsync());
+
+        Assert.Contains("cut while the reply was streaming", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, handler.RequestCount);
+    }
 }
