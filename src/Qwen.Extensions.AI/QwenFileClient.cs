@@ -70,7 +70,7 @@ public sealed class QwenFileClient : IHostedFileClient
         var (name, type) = ValidateUpload(content, mediaType, fileName, purpose);
         var boundary = FileUploadContent.NewBoundary();
         var start = content.CanSeek ? content.Position : 0;
-        var request = new QwenHttpSender.Request(
+        var request = new OutgoingRequest(
             HttpMethod.Post,
             _sender.RequestUri,
             Content: () => new FileUploadContent(boundary, purpose, content, start, name, type),
@@ -83,7 +83,7 @@ public sealed class QwenFileClient : IHostedFileClient
     public async Task<HostedFileDownloadStream> DownloadAsync(string fileId, HostedFileClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         var uri = FileUri(fileId, FileParameters.ContentSegment);
-        using var answer = await _sender.SendAsync(new QwenHttpSender.Request(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
+        using var answer = await _sender.SendAsync(new OutgoingRequest(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
         return new QwenFileDownloadStream(answer.Body.WrittenSpan.ToArray());
     }
 
@@ -93,7 +93,7 @@ public sealed class QwenFileClient : IHostedFileClient
         var uri = FileUri(fileId, null);
         try
         {
-            using var answer = await _sender.SendAsync(new QwenHttpSender.Request(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
+            using var answer = await _sender.SendAsync(new OutgoingRequest(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
             return ToContent(ReadFile(answer));
         }
         catch (QwenApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -117,7 +117,7 @@ public sealed class QwenFileClient : IHostedFileClient
         {
             var uri = ListUri(options, after, limit is { } l ? l - returned : null);
             FileObjectReader.FileList page;
-            using (var answer = await _sender.SendAsync(new QwenHttpSender.Request(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false))
+            using (var answer = await _sender.SendAsync(new OutgoingRequest(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false))
             {
                 page = ReadList(answer);
             }
@@ -151,7 +151,7 @@ public sealed class QwenFileClient : IHostedFileClient
         var uri = FileUri(fileId, null);
         try
         {
-            using var answer = await _sender.SendAsync(new QwenHttpSender.Request(HttpMethod.Delete, uri), cancellationToken).ConfigureAwait(false);
+            using var answer = await _sender.SendAsync(new OutgoingRequest(HttpMethod.Delete, uri), cancellationToken).ConfigureAwait(false);
             return ReadFile(answer, requireId: false).Deleted ?? true;
         }
         catch (QwenApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Qwen.Extensions.AI.Http;
 
 /// <summary>
-/// The one place requests leave the client: builds the POST to <c>{endpoint}/{path}</c> (<c>chat/completions</c>, <c>embeddings</c>), or any <see cref="Request"/> (the Files API), with the bearer key, sends it
+/// The one place requests leave the client: builds the POST to <c>{endpoint}/{path}</c> (<c>chat/completions</c>, <c>embeddings</c>), or any <see cref="OutgoingRequest"/> (the Files and Responses APIs), with the bearer key, sends it
 /// (headers first, so streams start at once), retries transient failures (<see cref="RetryPolicy"/>), applies the timeouts, and
 /// turns every failure into a documented exception: <see cref="QwenApiException"/> for the service's errors and broken
 /// connections, <see cref="TimeoutException"/> naming the option for timeouts, <see cref="OperationCanceledException"/> for the
@@ -91,13 +91,13 @@ internal sealed class QwenHttpSender : IDisposable
 
     /// <summary>Sends a non-streaming request (with retries) and reads the whole 2xx answer, each attempt within <see cref="QwenClientOptions.RequestTimeout"/>.</summary>
     public Task<CompletionBody> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        SendAsync(new Request(HttpMethod.Post, RequestUri, body), cancellationToken);
+        SendAsync(new OutgoingRequest(HttpMethod.Post, RequestUri, body), cancellationToken);
 
     /// <summary>
-    /// Sends any non-streaming request (a GET, a DELETE, a multipart upload: see <see cref="Request"/>) with the same retries,
-    /// timeouts, body cap and errors as <see cref="SendAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// Sends <paramref name="request"/> (any method and URI, an optional extra header) with retries and reads the whole 2xx answer;
+    /// <see cref="OutgoingRequest.CheckBody"/> may turn a 2xx body into a failure, which is then retried like any other.
     /// </summary>
-    public Task<CompletionBody> SendAsync(Request request, CancellationToken cancellationToken) =>
+    public Task<CompletionBody> SendAsync(OutgoingRequest request, CancellationToken cancellationToken) =>
         WithRetriesAsync(static (sender, request, ct) => sender.SendOnceAsync(request, ct), request, cancellationToken);
 
     /// <summary>
@@ -105,7 +105,11 @@ internal sealed class QwenHttpSender : IDisposable
     /// idle timeout. Once the headers are in, nothing is retried: the caller may already have shown output.
     /// </summary>
     public Task<ResponseEventStream> SendStreamingAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        WithRetriesAsync(static (sender, request, ct) => sender.SendStreamingOnceAsync(request, ct), new Request(HttpMethod.Post, RequestUri, body), cancellationToken);
+        SendStreamingAsync(new OutgoingRequest(HttpMethod.Post, RequestUri, body), cancellationToken);
+
+    /// <summary>Sends a streaming <paramref name="request"/> (with retries until the service answers 2xx) and returns its event stream.</summary>
+    public Task<ResponseEventStream> SendStreamingAsync(OutgoingRequest request, CancellationToken cancellationToken) =>
+        WithRetriesAsync(static (sender, request, ct) => sender.SendStreamingOnceAsync(request, ct), request, cancellationToken);
 
     public void Dispose()
     {
@@ -125,7 +129,7 @@ internal sealed class QwenHttpSender : IDisposable
     }
 
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, or fails in a way <see cref="TryPlanRetry"/> does not retry.</summary>
-    private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, Request, CancellationToken, Task<T>> attempt, Request request, CancellationToken cancellationToken)
+    private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, OutgoingRequest, CancellationToken, Task<T>> attempt, OutgoingRequest request, CancellationToken cancellationToken)
     {
         if (_lifetime.IsCancellationRequested)
         {
@@ -150,7 +154,7 @@ internal sealed class QwenHttpSender : IDisposable
         }
     }
 
-    private async Task<CompletionBody> SendOnceAsync(Request request, CancellationToken cancellationToken)
+    private async Task<CompletionBody> SendOnceAsync(OutgoingRequest request, CancellationToken cancellationToken)
     {
         using var deadline = Deadline.Start(_requestTimeout, _timeProvider, cancellationToken, _lifetime.Token);
         string? requestId = null;
@@ -171,7 +175,15 @@ internal sealed class QwenHttpSender : IDisposable
                 throw QwenErrors.ConnectionCut("response body", ex, response.StatusCode, requestId, _apiKey);
             }
 
-            return new CompletionBody(bytes, response.StatusCode, requestId);
+            var answer = new CompletionBody(bytes, response.StatusCode, requestId);
+            if (request.CheckBody?.Invoke(answer, _apiKey) is { } failure)
+            {
+                // A failure reported inside a 2xx body (the Responses API's status "failed"): retried like the status it carries.
+                answer.Dispose();
+                throw failure;
+            }
+
+            return answer;
         }
         catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
         {
@@ -191,7 +203,7 @@ internal sealed class QwenHttpSender : IDisposable
         }
     }
 
-    private async Task<ResponseEventStream> SendStreamingOnceAsync(Request request, CancellationToken cancellationToken)
+    private async Task<ResponseEventStream> SendStreamingOnceAsync(OutgoingRequest request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         using (var deadline = Deadline.Start(_headersTimeout, _timeProvider, cancellationToken, _lifetime.Token))
@@ -237,22 +249,27 @@ internal sealed class QwenHttpSender : IDisposable
     }
 
     /// <summary>One request; a non-2xx answer becomes a <see cref="QwenApiException"/>, a failed connection one with <see cref="QwenApiException.IsConnectionFailure"/>.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(Request spec, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
+    private async Task<HttpResponseMessage> SendCoreAsync(OutgoingRequest outgoing, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var request = new HttpRequestMessage(spec.Method, spec.Uri);
-        if (spec.Content is { } content)
+        using var request = new HttpRequestMessage(outgoing.Method, outgoing.Uri);
+        if (outgoing.Content is { } content)
         {
             // A fresh content per attempt (a multipart upload rewinds its stream).
             request.Content = content();
         }
-        else if (spec.Method == HttpMethod.Post)
+        else if (outgoing.Method == HttpMethod.Post)
         {
-            request.Content = new ReadOnlyMemoryContent(spec.Json);
+            request.Content = new ReadOnlyMemoryContent(outgoing.Body);
             request.Content.Headers.ContentType = JsonContentType;
         }
 
         request.Headers.TryAddWithoutValidation("Authorization", _authorization);
+        if (outgoing.Header is { } header)
+        {
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
         request.Headers.Accept.Add(streaming ? EventStreamMediaType : JsonMediaType);
 
         HttpResponseMessage response;
@@ -262,7 +279,7 @@ internal sealed class QwenHttpSender : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw QwenErrors.ConnectionFailed(spec.Uri, ex, _apiKey);
+            throw QwenErrors.ConnectionFailed(outgoing.Uri, ex, _apiKey);
         }
 
         if (response.IsSuccessStatusCode)
@@ -389,14 +406,6 @@ internal sealed class QwenHttpSender : IDisposable
             throw new ArgumentOutOfRangeException("options", $"QwenClientOptions.{name} must be positive (up to about 24.8 days) or Timeout.InfiniteTimeSpan to turn it off; got {timeout}.");
         }
     }
-
-    /// <summary>What one call sends: a method and URL, and either a JSON body (POST) or a content factory called once per attempt.</summary>
-    /// <param name="Method">The HTTP method.</param>
-    /// <param name="Uri">The absolute URL (under <see cref="Endpoint"/>).</param>
-    /// <param name="Json">The JSON body of a POST without <paramref name="Content"/>; ignored otherwise.</param>
-    /// <param name="Content">Makes the body of each attempt (a multipart upload), or <see langword="null"/>.</param>
-    /// <param name="Retryable">Whether a failed attempt may be retried (not when the body cannot be sent again, such as a forward-only stream).</param>
-    internal readonly record struct Request(HttpMethod Method, Uri Uri, ReadOnlyMemory<byte> Json = default, Func<HttpContent>? Content = null, bool Retryable = true);
 
     /// <summary>A cancellation token that fires at the caller's cancellation or after a timeout on the configured clock; knows which.</summary>
     private sealed class Deadline : IDisposable
