@@ -95,10 +95,12 @@ public static class QwenChatClientServiceCollectionExtensions
 
     /// <summary>Registers the named <see cref="HttpClient"/> of a registration (also used by the Semantic Kernel package).</summary>
     /// <returns>Its name, <see cref="GetHttpClientName"/>.</returns>
-    internal static string AddQwenHttpClient(IServiceCollection services, object? serviceKey)
-    {
-        var name = GetHttpClientName(serviceKey);
+    internal static string AddQwenHttpClient(IServiceCollection services, object? serviceKey) => AddNamedHttpClient(services, GetHttpClientName(serviceKey));
 
+    /// <summary>Registers a named <see cref="HttpClient"/> with the chat client's settings (also used by the Responses registration).</summary>
+    /// <returns><paramref name="name"/>.</returns>
+    internal static string AddNamedHttpClient(IServiceCollection services, string name)
+    {
         // Responses stream for as long as the model thinks: no overall timeout (cancel with the token instead). Users' own
         // ConfigureHttpClient/AddHttpMessageHandler calls on the same name run after this one.
         // Like the client's own handler, the registered one follows no redirect (a 3xx is a QwenApiException naming the Location):
