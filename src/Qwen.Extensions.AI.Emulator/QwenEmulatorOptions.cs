@@ -29,4 +29,10 @@ public sealed class QwenEmulatorOptions
 
     /// <summary>Gets or sets a pause between streamed events for every reply that does not set its own. Defaults to none.</summary>
     public TimeSpan DelayBetweenEvents { get; set; }
+
+    /// <summary>
+    /// Gets or sets the clock of the emulator's stored state: the <c>/responses</c> store (7 days) and session cache (5 minutes) expire
+    /// on it, and response <c>created_at</c> values come from it. Defaults to <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

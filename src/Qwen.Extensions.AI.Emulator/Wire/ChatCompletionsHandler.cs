@@ -24,6 +24,7 @@ internal sealed class ChatCompletionsHandler
     private readonly QwenEmulatorOptions _options;
     private readonly PrefixCache _cache = new();
     private readonly EmbeddingsHandler _embeddings;
+    private readonly Responses.ResponsesHandler _responses;
 
     private readonly CancellationToken _stopping;
 
@@ -33,6 +34,7 @@ internal sealed class ChatCompletionsHandler
         _options = options;
         _stopping = stopping;
         _embeddings = new EmbeddingsHandler(options);
+        _responses = new Responses.ResponsesHandler(emulator, options);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -50,6 +52,13 @@ internal sealed class ChatCompletionsHandler
         try
         {
             var path = recorded.Path.TrimEnd('/');
+            if (Responses.ResponsesHandler.Match(path) is { } responsesRest)
+            {
+                // The Responses API has its own auth and error bodies (Responses/ResponsesHandler.cs).
+                await _responses.HandleAsync(context, recorded, responsesRest, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var embeddings = string.Equals(path, EmbeddingsHandler.EmbeddingsPath, StringComparison.Ordinal);
             if (!HttpMethods.IsPost(context.Request.Method) || (!embeddings && !string.Equals(path, ChatCompletionsPath, StringComparison.Ordinal)))
             {
