@@ -233,6 +233,20 @@ internal static class QwenErrors
         return length > 0 && int.TryParse(digits[..length], NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit > 0;
     }
 
+    /// <summary>
+    /// A Responses API answer with <c>status:"failed"</c> (or <c>cancelled</c>) or an <c>error</c> object, in a 2xx body or a
+    /// <c>response.failed</c> event: the service reports rate limits this way with HTTP 200 (dashscope-more.md 1.10), which
+    /// <see cref="RetryPolicy.IsRetryable"/> retries like a 429 (<see cref="RetryPolicy.IsRateLimitMessage"/>).
+    /// </summary>
+    public static QwenApiException ResponseFailed(string? code, string? message, string? state, HttpStatusCode? status, string? requestId, string? apiKey) =>
+        Create(string.IsNullOrWhiteSpace(message) ? $"The response ended with status '{state ?? "failed"}' and no error message." : message,
+            status, code, null, null, requestId, null, apiKey);
+
+    /// <summary>A Responses API stream that ended before <c>response.completed</c>, <c>response.incomplete</c> or <c>response.failed</c>.</summary>
+    public static QwenApiException ResponsesStreamEndedEarly(HttpStatusCode? status, string? requestId) =>
+        new("The stream ended before 'response.completed', 'response.incomplete' or 'response.failed': the connection was closed or cut while the reply was still coming, so the reply is incomplete.",
+            status, null, null, null, requestId);
+
     /// <summary>The one constructor of service-reported failures: every string field is redacted before it reaches the exception.</summary>
     private static QwenApiException Create(
         string message, HttpStatusCode? status, string? code, string? type, string? param, string? requestId, Exception? inner, string? apiKey, TimeSpan? retryAfter = null) =>

@@ -91,14 +91,25 @@ internal sealed class QwenHttpSender : IDisposable
 
     /// <summary>Sends a non-streaming request (with retries) and reads the whole 2xx answer, each attempt within <see cref="QwenClientOptions.RequestTimeout"/>.</summary>
     public Task<CompletionBody> SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        WithRetriesAsync(static (sender, body, ct) => sender.SendOnceAsync(body, ct), body, cancellationToken);
+        SendAsync(new OutgoingRequest(HttpMethod.Post, RequestUri, body), cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> (any method and URI, an optional extra header) with retries and reads the whole 2xx answer;
+    /// <see cref="OutgoingRequest.CheckBody"/> may turn a 2xx body into a failure, which is then retried like any other.
+    /// </summary>
+    public Task<CompletionBody> SendAsync(OutgoingRequest request, CancellationToken cancellationToken) =>
+        WithRetriesAsync(static (sender, request, ct) => sender.SendOnceAsync(request, ct), request, cancellationToken);
 
     /// <summary>
     /// Sends a streaming request (with retries until the service answers 2xx) and returns its event stream, guarded by the
     /// idle timeout. Once the headers are in, nothing is retried: the caller may already have shown output.
     /// </summary>
     public Task<ResponseEventStream> SendStreamingAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        WithRetriesAsync(static (sender, body, ct) => sender.SendStreamingOnceAsync(body, ct), body, cancellationToken);
+        SendStreamingAsync(new OutgoingRequest(HttpMethod.Post, RequestUri, body), cancellationToken);
+
+    /// <summary>Sends a streaming <paramref name="request"/> (with retries until the service answers 2xx) and returns its event stream.</summary>
+    public Task<ResponseEventStream> SendStreamingAsync(OutgoingRequest request, CancellationToken cancellationToken) =>
+        WithRetriesAsync(static (sender, request, ct) => sender.SendStreamingOnceAsync(request, ct), request, cancellationToken);
 
     public void Dispose()
     {
@@ -118,7 +129,7 @@ internal sealed class QwenHttpSender : IDisposable
     }
 
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, or fails in a way <see cref="TryPlanRetry"/> does not retry.</summary>
-    private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, ReadOnlyMemory<byte>, CancellationToken, Task<T>> attempt, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<T> WithRetriesAsync<T>(Func<QwenHttpSender, OutgoingRequest, CancellationToken, Task<T>> attempt, OutgoingRequest request, CancellationToken cancellationToken)
     {
         if (_lifetime.IsCancellationRequested)
         {
@@ -129,7 +140,7 @@ internal sealed class QwenHttpSender : IDisposable
         {
             try
             {
-                return await attempt(this, body, cancellationToken).ConfigureAwait(false);
+                return await attempt(this, request, cancellationToken).ConfigureAwait(false);
             }
             catch (QwenApiException) when (_lifetime.IsCancellationRequested)
             {
@@ -143,13 +154,13 @@ internal sealed class QwenHttpSender : IDisposable
         }
     }
 
-    private async Task<CompletionBody> SendOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<CompletionBody> SendOnceAsync(OutgoingRequest request, CancellationToken cancellationToken)
     {
         using var deadline = Deadline.Start(_requestTimeout, _timeProvider, cancellationToken, _lifetime.Token);
         string? requestId = null;
         try
         {
-            using var response = await SendCoreAsync(body, streaming: false, deadline.Token, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+            using var response = await SendCoreAsync(request, streaming: false, deadline.Token, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             requestId = QwenErrors.Redact(ResponseHeaders.RequestId(response), _apiKey);
             PooledBufferWriter bytes;
             try
@@ -164,7 +175,15 @@ internal sealed class QwenHttpSender : IDisposable
                 throw QwenErrors.ConnectionCut("response body", ex, response.StatusCode, requestId, _apiKey);
             }
 
-            return new CompletionBody(bytes, response.StatusCode, requestId);
+            var answer = new CompletionBody(bytes, response.StatusCode, requestId);
+            if (request.CheckBody?.Invoke(answer, _apiKey) is { } failure)
+            {
+                // A failure reported inside a 2xx body (the Responses API's status "failed"): retried like the status it carries.
+                answer.Dispose();
+                throw failure;
+            }
+
+            return answer;
         }
         catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
         {
@@ -184,14 +203,14 @@ internal sealed class QwenHttpSender : IDisposable
         }
     }
 
-    private async Task<ResponseEventStream> SendStreamingOnceAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<ResponseEventStream> SendStreamingOnceAsync(OutgoingRequest request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         using (var deadline = Deadline.Start(_headersTimeout, _timeProvider, cancellationToken, _lifetime.Token))
         {
             try
             {
-                response = await SendCoreAsync(body, streaming: true, deadline.Token, _idleTimeout).ConfigureAwait(false);
+                response = await SendCoreAsync(request, streaming: true, deadline.Token, _idleTimeout).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
             {
@@ -230,15 +249,22 @@ internal sealed class QwenHttpSender : IDisposable
     }
 
     /// <summary>One POST; a non-2xx answer becomes a <see cref="QwenApiException"/>, a failed connection one with <see cref="QwenApiException.IsConnectionFailure"/>.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(ReadOnlyMemory<byte> body, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
+    private async Task<HttpResponseMessage> SendCoreAsync(OutgoingRequest outgoing, bool streaming, CancellationToken cancellationToken, TimeSpan perReadTimeout)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var request = new HttpRequestMessage(HttpMethod.Post, RequestUri)
+        using var request = new HttpRequestMessage(outgoing.Method, outgoing.Uri);
+        if (outgoing.Method == HttpMethod.Post)
         {
-            Content = new ReadOnlyMemoryContent(body),
-        };
-        request.Content.Headers.ContentType = JsonContentType;
+            request.Content = new ReadOnlyMemoryContent(outgoing.Body);
+            request.Content.Headers.ContentType = JsonContentType;
+        }
+
         request.Headers.TryAddWithoutValidation("Authorization", _authorization);
+        if (outgoing.Header is { } header)
+        {
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
         request.Headers.Accept.Add(streaming ? EventStreamMediaType : JsonMediaType);
 
         HttpResponseMessage response;
@@ -248,7 +274,7 @@ internal sealed class QwenHttpSender : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw QwenErrors.ConnectionFailed(RequestUri, ex, _apiKey);
+            throw QwenErrors.ConnectionFailed(outgoing.Uri, ex, _apiKey);
         }
 
         if (response.IsSuccessStatusCode)

@@ -69,9 +69,16 @@ internal static class RetryPolicy
             // within about a minute (dashscope-more.md section 8), so it takes the normal backoff like any other throttle.
             HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests => true,
             HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => true,
+
+            // The Responses API reports a rate limit as HTTP 200 with status "failed" (dashscope-more.md 1.10): retried like a 429.
+            HttpStatusCode.OK => IsRateLimitMessage(error.ServiceMessage),
             _ => false,
         };
     }
+
+    /// <summary>Whether a failure reported with HTTP 200 is the Responses API's rate limit ("... rate limit exceeded, please try again later.").</summary>
+    public static bool IsRateLimitMessage(string? message) =>
+        message is not null && message.Contains("rate limit", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A failure that waiting will not fix, because it is the account's state rather than its rate: <c>Arrearage</c>,
