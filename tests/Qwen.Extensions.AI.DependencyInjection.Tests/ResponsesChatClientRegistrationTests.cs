@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +90,32 @@ public sealed class ResponsesChatClientRegistrationTests : IAsyncLifetime
         Assert.Equal("qwen3.5-flash", client.GetService<ChatClientMetadata>()!.DefaultModelId);
     }
 
+    [Fact]
+    public async Task TheRegisteredClientSendsToResponsesThroughItsNamedHttpClientAndAToolLoopContinuesOnTheServer()
+    {
+        var recorder = new RecordingHandler();
+        var services = new ServiceCollection();
+        services.AddQwenChatClient(o => { o.ApiKey = _server.ApiKey; o.Endpoint = _server.Endpoint; o.DefaultModelId = "qwen-plus"; });
+        services.AddKeyedQwenResponsesChatClient("agent", o => { o.ApiKey = _server.ApiKey; o.Endpoint = _server.Endpoint; o.DefaultModelId = "qwen3.5-plus"; })
+            .UseFunctionInvocation();
+        services.AddHttpClient(QwenResponsesChatClientServiceCollectionExtensions.GetHttpClientName("agent")).AddHttpMessageHandler(() => recorder);
+        await using var provider = services.BuildServiceProvider();
+        var tool = AIFunctionFactory.Create(([Description("city")] string city) => $"22C in {city}", "get_temperature", "Gets the temperature in a city.");
+
+        var response = await provider.GetRequiredKeyedService<IChatClient>("agent")
+            .GetResponseAsync("What is the temperature in Hangzhou?", new ChatOptions { Tools = [tool] });
+
+        Assert.Contains("22C in Hangzhou", response.Text, StringComparison.Ordinal);
+        Assert.NotNull(response.ConversationId);
+        Assert.Empty(_server.Requests); // nothing went to chat completions
+        Assert.Equal(2, recorder.Requests.Count);
+        Assert.All(recorder.Requests, r => Assert.EndsWith("/responses", r.Path, StringComparison.Ordinal));
+        Assert.Equal("qwen3.5-plus", recorder.Requests[0].Body.GetProperty("model").GetString());
+        var second = recorder.Requests[1].Body;
+        Assert.StartsWith("resp_", second.GetProperty("previous_response_id").GetString(), StringComparison.Ordinal);
+        Assert.Equal("function_call_output", Assert.Single(second.GetProperty("input").EnumerateArray()).GetProperty("type").GetString());
+    }
+
     [NoApiKeyEnvironmentFact]
     public void AMissingKeyNamesTheRegistrationAndTheSection()
     {
@@ -116,5 +144,21 @@ public sealed class ResponsesChatClientRegistrationTests : IAsyncLifetime
         var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IChatClient>());
 
         Assert.Contains("The Qwen Responses IChatClient is misconfigured in the configuration section 'Qwen:Responses'", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingHandler : DelegatingHandler
+    {
+        public List<(string Path, JsonElement Body)> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? default : JsonDocument.Parse(await request.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
+            lock (Requests)
+            {
+                Requests.Add((request.RequestUri!.AbsolutePath, body));
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 }
