@@ -42,8 +42,7 @@ public static class QwenKernelBuilderExtensions
 
     /// <summary>
     /// Adds Qwen over DashScope's Responses API (<see cref="QwenResponsesChatClient"/>) as the kernel's chat completion service, like
-    /// <see cref="AddQwenChatCompletion(IKernelBuilder, string, string?, Uri?, string?, HttpClient?)"/>; within one call, Semantic Kernel's
-    /// function-invocation loop continues on the server (<c>previous_response_id</c>) and sends only the tool results.
+    /// <see cref="AddQwenChatCompletion(IKernelBuilder, string, string?, Uri?, string?, HttpClient?)"/>.
     /// </summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="modelId">The model, for example <c>qwen3.5-plus</c>.</param>

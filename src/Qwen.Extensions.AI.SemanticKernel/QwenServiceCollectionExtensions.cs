@@ -48,8 +48,7 @@ public static class QwenServiceCollectionExtensions
     /// <summary>
     /// Registers Qwen over DashScope's Responses API (<see cref="QwenResponsesChatClient"/>) as Semantic Kernel's <see cref="IChatCompletionService"/>
     /// (keyed by <paramref name="serviceId"/> when given), like <see cref="AddQwenChatCompletion(IServiceCollection, string, string?, Uri?, string?, HttpClient?)"/>.
-    /// A chat history is sent whole on each call; within a call, Semantic Kernel's function-invocation loop continues on the server
-    /// (<c>previous_response_id</c>) and sends only the tool results.
+    /// A chat history is sent whole on each call.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="modelId">The model, for example <c>qwen3.5-plus</c> (the Responses API serves the Qwen 3.5+ families, qwen-plus/flash and the coder models).</param>

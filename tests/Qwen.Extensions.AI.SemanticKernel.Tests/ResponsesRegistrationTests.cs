@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
@@ -35,6 +36,22 @@ public sealed class ResponsesRegistrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APromptGoesToResponsesThroughThePassedHttpClient()
+    {
+        var recorder = new RecordingHandler { InnerHandler = new HttpClientHandler() };
+        using var httpClient = new HttpClient(recorder);
+        var kernel = Kernel.CreateBuilder().AddQwenResponsesChatCompletion("qwen3.5-plus", _server.ApiKey, _server.Endpoint, httpClient: httpClient).Build();
+
+        var result = await kernel.InvokePromptAsync("What is 6 * 7?");
+
+        Assert.Equal("6 * 7 = 42.", result.ToString());
+        Assert.Empty(_server.Requests); // nothing went to chat completions
+        var request = Assert.Single(recorder.Requests);
+        Assert.EndsWith("/responses", request.Path, StringComparison.Ordinal);
+        Assert.Equal("qwen3.5-plus", request.Body.GetProperty("model").GetString());
+    }
+
+    [Fact]
     public void TheServiceCollectionOverloadRegistersOnlyIChatCompletionService()
     {
         var services = new ServiceCollection();
@@ -69,5 +86,21 @@ public sealed class ResponsesRegistrationTests : IAsyncLifetime
         var ex = Assert.Throws<InvalidOperationException>(() => kernel.GetRequiredService<IChatCompletionService>());
 
         Assert.Contains("The Qwen Responses chat completion service has no model", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingHandler : DelegatingHandler
+    {
+        public List<(string Path, JsonElement Body)> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? default : JsonDocument.Parse(await request.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
+            lock (Requests)
+            {
+                Requests.Add((request.RequestUri!.AbsolutePath, body));
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 }
