@@ -24,6 +24,7 @@ public sealed class ExamplesRunOfflineTests
         { "DependencyInjection", ["[otel] chat qwen-plus server.address=127.0.0.1 server.port=", "Invoking get_local_time", "GetResponseAsync invoked", "get_local_time returned It is 14:30 in Tokyo.", "[turbo] 6 * 7 = 42. (model qwen-turbo)"] },
         { "SemanticKernelAgent", ["thinking > ", "→ Weather.GetForecast(city: Hangzhou) = Hangzhou: sunny, 18–25°C, light breeze", "→ Calendar.AddEvent(title: Picnic at West Lake, date: tomorrow) = added 'Picnic at West Lake' on tomorrow", "qwen > "] },
         { "Agent", ["[tool] get_weather(city: Paris)", "get_weather returned Sunny, 22 °C in Paris.", "6 * 7 = 42.", "[approval] book_table(city: Paris) needs approval: approving", "book_table returned Table for two booked in Paris at 19:30.", "CityInfo { Name = Paris, Country = France, Population = 2102650 }", "messages; ConversationId: none (the agent keeps the history).", "Summary: user said \"What is the weather like in Paris today?\""] },
+        { "Responses", ["6 * 7 = 42.", "[conversation] resp_", "12 + 30 = 42.", "[stored] resp_", "Sources (2):", "[1] https://cn.aliyun.com/ (via web_search)", "[2] https://www.aliyun.com/ (via web_search)"] },
     };
 
     [Theory]
