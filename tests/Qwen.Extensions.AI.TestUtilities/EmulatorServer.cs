@@ -39,6 +39,10 @@ public sealed class EmulatorServer : IAsyncDisposable
     public IReadOnlyList<JsonElement> EmbeddingRequests =>
         [.. _emulator.Requests.Where(r => r.Path.EndsWith("/embeddings", StringComparison.Ordinal)).Select(r => r.Json ?? throw new InvalidOperationException($"Request body was not JSON: {r.BodyText}"))];
 
+    /// <summary>The bodies of the <c>POST /responses</c> requests (Responses API), oldest first.</summary>
+    public IReadOnlyList<JsonElement> ResponsesRequests =>
+        [.. _emulator.Requests.Where(r => r.Method == "POST" && r.Path.TrimEnd('/').EndsWith("/responses", StringComparison.Ordinal)).Select(r => r.Json ?? throw new InvalidOperationException($"Request body was not JSON: {r.BodyText}"))];
+
     public IReadOnlyList<string?> Authorizations =>
         [.. _emulator.Requests.Select(r => r.Headers.TryGetValue("Authorization", out var value) ? value : null)];
 

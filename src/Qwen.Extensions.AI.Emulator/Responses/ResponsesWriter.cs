@@ -23,6 +23,9 @@ internal static class ResponsesWriter
         Retrieved,
     }
 
+    /// <summary>Quotes, apostrophes and non-ASCII text as the service sends them (<c>'</c>, not <c>\u0027</c>).</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string TypeName(OutputKind kind) => kind switch
     {
         OutputKind.Message => "message",
@@ -747,7 +750,7 @@ internal static class ResponsesWriter
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }
