@@ -97,7 +97,7 @@ public static class QwenChatClientServiceCollectionExtensions
     /// <returns>Its name, <see cref="GetHttpClientName"/>.</returns>
     internal static string AddQwenHttpClient(IServiceCollection services, object? serviceKey) => AddNamedQwenHttpClient(services, GetHttpClientName(serviceKey));
 
-    /// <summary>Registers the named <see cref="HttpClient"/> every Qwen registration sends with: no overall timeout, no redirects.</summary>
+    /// <summary>Registers the named <see cref="HttpClient"/> every Qwen registration sends with (chat, embeddings, files, Responses): no overall timeout, no redirects.</summary>
     internal static string AddNamedQwenHttpClient(IServiceCollection services, string name)
     {
         // Responses stream for as long as the model thinks: no overall timeout (cancel with the token instead). Users' own

@@ -41,6 +41,41 @@ public static class QwenKernelBuilderExtensions
     }
 
     /// <summary>
+    /// Adds Qwen over DashScope's Responses API (<see cref="QwenResponsesChatClient"/>) as the kernel's chat completion service, like
+    /// <see cref="AddQwenChatCompletion(IKernelBuilder, string, string?, Uri?, string?, HttpClient?)"/>.
+    /// </summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="modelId">The model, for example <c>qwen3.5-plus</c>.</param>
+    /// <param name="apiKey">The DashScope API key; <see langword="null"/> reads the <c>DASHSCOPE_API_KEY</c> environment variable.</param>
+    /// <param name="endpoint">The compatible-mode base URL; <see langword="null"/> for <see cref="QwenEndpoints.Singapore"/>. Keys are bound to a region.</param>
+    /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses the <c>IHttpClientFactory</c> client named <c>QwenResponsesChatClientServiceCollectionExtensions.GetHttpClientName(serviceId)</c>.</param>
+    /// <returns>The same builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The same shape as AddQwenChatCompletion (model id or configure callback, then optional settings); the first parameter's type tells them apart.")]
+    public static IKernelBuilder AddQwenResponsesChatCompletion(
+        this IKernelBuilder builder, string modelId, string? apiKey = null, Uri? endpoint = null, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddQwenResponsesChatCompletion(modelId, apiKey, endpoint, serviceId, httpClient);
+        return builder;
+    }
+
+    /// <summary>Adds Qwen over DashScope's Responses API as the kernel's chat completion service, configured by <paramref name="configure"/>.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="configure">Sets the key, endpoint and default model (<see cref="QwenClientOptions.DefaultModelId"/> is required).</param>
+    /// <param name="serviceId">The service id (a keyed registration), or <see langword="null"/> for the default service.</param>
+    /// <param name="httpClient">The <see cref="HttpClient"/> to send with; <see langword="null"/> uses the <c>IHttpClientFactory</c> client named <c>QwenResponsesChatClientServiceCollectionExtensions.GetHttpClientName(serviceId)</c>.</param>
+    /// <returns>The same builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The same shape as AddQwenChatCompletion (model id or configure callback, then optional settings); the first parameter's type tells them apart.")]
+    public static IKernelBuilder AddQwenResponsesChatCompletion(
+        this IKernelBuilder builder, Action<QwenClientOptions> configure, string? serviceId = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddQwenResponsesChatCompletion(configure, serviceId, httpClient);
+        return builder;
+    }
+
+    /// <summary>
     /// Adds a Qwen embedding generator (<see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="string"/> to
     /// <see cref="Embedding{T}"/> of <see cref="float"/>, keyed by <paramref name="serviceId"/> when given), for SK vector stores and
     /// text search. It registers through the DI package's <c>AddQwenEmbeddingGenerator</c>, which also serves an <see cref="IServiceCollection"/>.

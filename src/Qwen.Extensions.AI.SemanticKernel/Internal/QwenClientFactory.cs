@@ -3,15 +3,25 @@ using Microsoft.Extensions.Logging;
 
 namespace Qwen.Extensions.AI.SemanticKernel;
 
-/// <summary>Builds the registered pipeline: <see cref="QwenChatClient"/> → reasoning into metadata → SK's kernel function invocation.</summary>
+/// <summary>Builds the registered pipeline: <see cref="QwenChatClient"/> (or <see cref="QwenResponsesChatClient"/>) → reasoning into metadata → SK's kernel function invocation.</summary>
 /// <remarks>The client itself comes from the DI package's plumbing (key check, named <see cref="HttpClient"/>, the "misconfigured" message).</remarks>
 internal static class QwenClientFactory
 {
-    public static IChatClient CreatePipeline(IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, string? serviceId)
+    /// <param name="services">The container.</param>
+    /// <param name="options">The service's options.</param>
+    /// <param name="httpClient">An explicit client, or <see langword="null"/> for the registration's named one.</param>
+    /// <param name="serviceId">The service id, or <see langword="null"/>.</param>
+    /// <param name="responses">Whether the service sends through <see cref="QwenResponsesChatClient"/> (DashScope's Responses API) rather than <see cref="QwenChatClient"/>.</param>
+    public static IChatClient CreatePipeline(IServiceProvider services, QwenClientOptions options, HttpClient? httpClient, string? serviceId, bool responses = false)
     {
-        var which = serviceId is null ? "The Qwen chat completion service" : $"The Qwen chat completion service '{serviceId}'";
-        var qwen = QwenChatClientServiceCollectionExtensions.CreateClient(
-            services, options, httpClient, serviceId, which, "pass apiKey to AddQwenChatCompletion or set QwenClientOptions.ApiKey", "the AddQwenChatCompletion call");
+        var method = responses ? "AddQwenResponsesChatCompletion" : "AddQwenChatCompletion";
+        var service = responses ? "The Qwen Responses chat completion service" : "The Qwen chat completion service";
+        var which = serviceId is null ? service : $"{service} '{serviceId}'";
+        var setKey = $"pass apiKey to {method} or set QwenClientOptions.ApiKey";
+        var source = $"the {method} call";
+        IChatClient qwen = responses
+            ? QwenResponsesChatClientServiceCollectionExtensions.CreateClient(services, options, httpClient, serviceId, which, setKey, source)
+            : QwenChatClientServiceCollectionExtensions.CreateClient(services, options, httpClient, serviceId, which, setKey, source);
         return qwen.AsBuilder()
             .Use(inner => new ReasoningMetadataChatClient(inner))
             .UseKernelFunctionInvocation(services.GetService<ILoggerFactory>())

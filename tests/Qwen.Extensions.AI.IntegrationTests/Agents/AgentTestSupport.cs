@@ -28,7 +28,8 @@ public abstract class AgentTestBase : IAsyncLifetime
     public async Task DisposeAsync() => await Emulator.DisposeAsync();
 
     /// <summary>A QwenChatClient built from public options only, as a user would build it (no agent-specific wrapper).</summary>
-    protected IChatClient CreateClient(string model = "qwen-plus") => new QwenChatClient(Emulator.CreateClientOptions(model));
+    /// <remarks>The Responses suite overrides it with a <see cref="QwenResponsesChatClient"/>, so the shared scenarios run over both.</remarks>
+    protected virtual IChatClient CreateClient(string model = "qwen-plus") => new QwenChatClient(Emulator.CreateClientOptions(model));
 
     protected AIFunction WeatherTool() => AIFunctionFactory.Create(GetWeather, "get_weather", "Gets the current weather for a city.");
 

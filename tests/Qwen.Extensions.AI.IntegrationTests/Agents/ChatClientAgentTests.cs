@@ -6,32 +6,11 @@ namespace Qwen.Extensions.AI.IntegrationTests.Agents;
 
 /// <summary>
 /// QwenChatClient inside Microsoft Agent Framework's <see cref="ChatClientAgent"/>, over the emulator on real loopback
-/// sockets: sessions, tools, approvals, structured output, reasoning and agent-side history.
+/// sockets: the shared <see cref="AgentScenarios"/> (sessions, tools, structured output, reasoning) with their chat-completions
+/// wire, plus approvals and agent-side history.
 /// </summary>
-public sealed class ChatClientAgentTests : AgentTestBase
+public sealed class ChatClientAgentTests : AgentScenarios
 {
-    [Fact]
-    public async Task Session_SendsEarlierTurnsWithEachNewTurn()
-    {
-        using var client = CreateClient();
-        var agent = client.AsAIAgent(instructions: "You are a concise assistant.", name: "Calculator");
-        var session = await agent.CreateSessionAsync(TestTimeout.Token);
-
-        var first = await agent.RunAsync("What is 6 * 7?", session, cancellationToken: TestTimeout.Token);
-        var second = await agent.RunAsync("What is 12 + 30?", session, cancellationToken: TestTimeout.Token);
-
-        Assert.Equal("6 * 7 = 42.", first.Text);
-        Assert.Equal("12 + 30 = 42.", second.Text);
-        Assert.Equal(2, Emulator.Requests.Count);
-        Assert.Equal(["system", "user"], Roles(Emulator.Requests[0]));
-        var turn2 = Emulator.Requests[1];
-        Assert.Equal(["system", "user", "assistant", "user"], Roles(turn2));
-        Assert.Equal("You are a concise assistant.", Text(turn2.Messages[0]));
-        Assert.Equal("What is 6 * 7?", Text(turn2.Messages[1]));
-        Assert.Equal("6 * 7 = 42.", Text(turn2.Messages[2]));
-        Assert.Equal("What is 12 + 30?", Text(turn2.Messages[3]));
-    }
-
     [Fact]
     public async Task Session_SerializedAndRestoredInANewAgent_CarriesTheHistory()
     {
@@ -93,52 +72,6 @@ public sealed class ChatClientAgentTests : AgentTestBase
     }
 
     [Fact]
-    public async Task Tools_AreInvokedAutomatically()
-    {
-        using var client = CreateClient();
-        var agent = client.AsAIAgent(instructions: "You answer weather questions.", tools: [WeatherTool()]);
-
-        var response = await agent.RunAsync(WeatherQuestion, cancellationToken: TestTimeout.Token);
-
-        Assert.Equal(["Paris"], WeatherCalls);
-        Assert.Equal($"Here is what I found. get_weather returned {WeatherResult}.", response.Text);
-        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
-        Assert.Equal("get_weather", call.Name);
-        var result = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
-        Assert.Equal(call.CallId, result.CallId);
-        Assert.Equal(2, Emulator.Requests.Count);
-        Assert.Equal(["get_weather"], Emulator.Requests[0].ToolNames);
-        Assert.Equal(["system", "user", "assistant", "tool"], Roles(Emulator.Requests[1]));
-        Assert.Equal(WeatherResult, Text(Emulator.Requests[1].Messages[3]));
-    }
-
-    [Fact]
-    public async Task Tools_AreInvokedAutomatically_WhenStreaming()
-    {
-        using var client = CreateClient();
-        var agent = client.AsAIAgent(instructions: "You answer weather questions.", tools: [WeatherTool()]);
-        var session = await agent.CreateSessionAsync(TestTimeout.Token);
-
-        var updates = new List<AgentResponseUpdate>();
-        await foreach (var update in agent.RunStreamingAsync(WeatherQuestion, session, cancellationToken: TestTimeout.Token))
-        {
-            updates.Add(update);
-        }
-
-        Assert.Equal(["Paris"], WeatherCalls);
-        Assert.Contains(updates, u => u.Contents.OfType<FunctionCallContent>().Any(c => c.Name == "get_weather"));
-        Assert.Contains(updates, u => u.Contents.OfType<FunctionResultContent>().Any());
-        Assert.Equal($"Here is what I found. get_weather returned {WeatherResult}.", updates.ToAgentResponse().Text);
-        Assert.Equal(2, Emulator.Requests.Count);
-        Assert.All(Emulator.Requests, r => Assert.True(r.IsStreaming));
-        Assert.Equal(["system", "user", "assistant", "tool"], Roles(Emulator.Requests[1]));
-
-        // The tool exchange is part of the session's history, so the next turn sends it.
-        await agent.RunAsync("What is 6 * 7?", session, cancellationToken: TestTimeout.Token);
-        Assert.Equal(["system", "user", "assistant", "tool", "assistant", "user"], Roles(Emulator.Requests[2]));
-    }
-
-    [Fact]
     public async Task ApprovalRequiredTool_WaitsForApproval_ThenRunsAndAnswers()
     {
         using var client = CreateClient();
@@ -183,43 +116,6 @@ public sealed class ChatClientAgentTests : AgentTestBase
     }
 
     [Fact]
-    public async Task StructuredOutput_RunAsyncOfT_SendsASchemaAndDeserializesTheAnswer()
-    {
-        using var client = CreateClient();
-        var agent = client.AsAIAgent(instructions: "You describe cities.");
-
-        var response = await agent.RunAsync<CityInfo>(
-            "Describe Paris, the capital of France, with a population of 2102650.",
-            serializerOptions: AgentTestJsonContext.Default.Options,
-            cancellationToken: TestTimeout.Token);
-
-        Assert.Equal(new CityInfo("Paris", "France", 2102650), response.Result);
-        var format = Emulator.LastRequest!.GetProperty("response_format")!.Value;
-        Assert.Equal("json_schema", format.GetProperty("type").GetString());
-        var properties = format.GetProperty("json_schema").GetProperty("schema").GetProperty("properties");
-        Assert.True(properties.TryGetProperty("name", out _));
-        Assert.True(properties.TryGetProperty("population", out _));
-    }
-
-    [Fact]
-    public async Task Reasoning_IsInTheAgentsResponse_ApartFromTheAnswer()
-    {
-        using var client = CreateClient();
-        var agent = client.AsAIAgent(new ChatClientAgentOptions
-        {
-            ChatOptions = new ChatOptions { Instructions = "Think, then answer.", Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High } },
-        });
-
-        var response = await agent.RunAsync("What is 17 * 23?", cancellationToken: TestTimeout.Token);
-
-        Assert.Equal("17 * 23 = 391.", response.Text);
-        var reasoning = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>());
-        Assert.StartsWith("The user asks: \"What is 17 * 23?\"", reasoning.Text, StringComparison.Ordinal);
-        Assert.True(response.Usage!.ReasoningTokenCount > 0);
-        Assert.True(Emulator.LastRequest!.GetProperty("enable_thinking")!.Value.GetBoolean());
-    }
-
-    [Fact]
     public async Task Reasoning_StreamsBeforeTheAnswer_OnAThinkingOnlyModel()
     {
         using var client = CreateClient("qwq-plus");
@@ -236,5 +132,50 @@ public sealed class ChatClientAgentTests : AgentTestBase
         Assert.All(contents.Take(firstText), c => Assert.IsType<TextReasoningContent>(c));
         Assert.Equal("17 * 23 = 391.", string.Concat(contents.OfType<TextContent>().Select(t => t.Text)));
         Assert.StartsWith("The user asks", string.Concat(contents.OfType<TextReasoningContent>().Select(r => r.Text)), StringComparison.Ordinal);
+    }
+
+    protected override Task AssertSecondTurnWire(ChatClientAgentSession session, AgentResponse first)
+    {
+        Assert.Null(session.ConversationId);
+        Assert.Equal(2, Emulator.Requests.Count);
+        Assert.Equal(["system", "user"], Roles(Emulator.Requests[0]));
+        var turn2 = Emulator.Requests[1];
+        Assert.Equal(["system", "user", "assistant", "user"], Roles(turn2));
+        Assert.Equal("You are a concise assistant.", Text(turn2.Messages[0]));
+        Assert.Equal("What is 6 * 7?", Text(turn2.Messages[1]));
+        Assert.Equal("6 * 7 = 42.", Text(turn2.Messages[2]));
+        Assert.Equal("What is 12 + 30?", Text(turn2.Messages[3]));
+        return Task.CompletedTask;
+    }
+
+    protected override Task AssertToolLoopWire(FunctionCallContent call)
+    {
+        Assert.Equal(2, Emulator.Requests.Count);
+        Assert.Equal(["get_weather"], Emulator.Requests[0].ToolNames);
+        Assert.Equal(["system", "user", "assistant", "tool"], Roles(Emulator.Requests[1]));
+        Assert.Equal(WeatherResult, Text(Emulator.Requests[1].Messages[3]));
+        return Task.CompletedTask;
+    }
+
+    protected override Task AssertTurnAfterStreamedToolLoopWire(ChatClientAgentSession session)
+    {
+        Assert.Equal(["system", "user", "assistant", "tool", "assistant", "user"], Roles(Emulator.Requests[2]));
+        return Task.CompletedTask;
+    }
+
+    protected override Task AssertStructuredOutputWire()
+    {
+        var format = Emulator.LastRequest!.GetProperty("response_format")!.Value;
+        Assert.Equal("json_schema", format.GetProperty("type").GetString());
+        var properties = format.GetProperty("json_schema").GetProperty("schema").GetProperty("properties");
+        Assert.True(properties.TryGetProperty("name", out _));
+        Assert.True(properties.TryGetProperty("population", out _));
+        return Task.CompletedTask;
+    }
+
+    protected override Task AssertReasoningWire()
+    {
+        Assert.True(Emulator.LastRequest!.GetProperty("enable_thinking")!.Value.GetBoolean());
+        return Task.CompletedTask;
     }
 }

@@ -26,6 +26,7 @@ public sealed class ExamplesRunOfflineTests
         { "ContextCache", ["(tokens in 2313: cache written 2313, cache read 0)", "cache written 46, cache read 2313)", "(one marker of our own, policy off)", "(cache read 2300)"] },
         { "Agent", ["[tool] get_weather(city: Paris)", "get_weather returned Sunny, 22 °C in Paris.", "6 * 7 = 42.", "[approval] book_table(city: Paris) needs approval: approving", "book_table returned Table for two booked in Paris at 19:30.", "CityInfo { Name = Paris, Country = France, Population = 2102650 }", "messages; ConversationId: none (the agent keeps the history).", "Summary: user said \"What is the weather like in Paris today?\""] },
         { "Rag", ["Embedded 5 documents (1024 dimensions", "[nearest] Returns: you can return any product within 30 days of delivery for a full refund.", "status processed)", "According to policies.txt: \"Shipping: orders to Hangzhou and Shanghai arrive in two to three working days.\"", "[deleted] True"] },
+        { "Responses", ["6 * 7 = 42.", "[conversation] resp_", "12 + 30 = 42.", "[stored] resp_", "Sources (2):", "[1] https://cn.aliyun.com/ (via web_search)", "[2] https://www.aliyun.com/ (via web_search)"] },
     };
 
     [Theory]
