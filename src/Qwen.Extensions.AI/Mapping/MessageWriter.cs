@@ -207,10 +207,12 @@ internal static class MessageWriter
 
     private static int CountHostedFiles(ChatMessage message)
     {
+        // Indexed, not foreach over the IList interface: runs for every user message of every request, and boxes no enumerator.
+        var contents = message.Contents;
         var count = 0;
-        foreach (var content in message.Contents)
+        for (var i = 0; i < contents.Count; i++)
         {
-            if (content is HostedFileContent)
+            if (contents[i] is HostedFileContent)
             {
                 count++;
             }
