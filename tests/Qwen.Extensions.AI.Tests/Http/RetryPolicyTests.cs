@@ -335,7 +335,10 @@ public sealed class RetryPolicyTests
         var handler = new FakeHttpHandler()
             .Then(() => FakeHttpHandler.Sse(new ScriptedStream(Payloads.SseBytes(Payloads.Chunk("Hel")), StreamEnd.Reset), "req-cut"))
             .ThenStream(Payloads.Reply("Hello"));
-        using var client = TestClient.WithClock(handler, new RecordingTimeProvider());
+
+        // The real clock: RecordingTimeProvider fires every timer at once, so on a loaded machine a stream timeout could beat the
+        // cut and the test would see a TimeoutException. No retry delay is involved here (nothing may be retried).
+        using var client = TestClient.Create(handler);
         var received = new List<string>();
 
         var ex = await Assert.ThrowsAsync<QwenApiException>(async () =>

@@ -13,15 +13,14 @@ public sealed class AudioInputTests
 {
     private const string CherryWav = "https://help-static-aliyun-doc.aliyuncs.com/file-manage-files/zh-CN/20250211/tixcef/cherry.wav";
     private const string WelcomeMp3 = "https://dashscope.oss-cn-beijing.aliyuncs.com/audios/welcome.mp3";
-    private const string AudioRefusal = "'audio' output only support with stream=true";
 
     public static TheoryData<bool> BothPaths => new() { false, true };
 
     // ---- Audio URLs ----
 
-    [Theory]
-    [MemberData(nameof(BothPaths))]
-    public Task AnAudioUrlWithoutAConcreteTypeTakesItsFormatFromTheExtensionOrGoesWithout(bool streaming) =>
+    // Omni models only stream, so GetResponseAsync streams too (StreamOnlyFallbackTests): one path covers both.
+    [Fact]
+    public Task AnAudioUrlWithoutAConcreteTypeTakesItsFormatFromTheExtensionOrGoesWithout() =>
         AssertRequestAsync(
             $$$"""
             {"model":"qwen3-omni-flash","messages":[{"role":"user","content":[
@@ -40,7 +39,7 @@ public sealed class AudioInputTests
                 ]),
             ],
             new ChatOptions { ModelId = "qwen3-omni-flash" },
-            streaming);
+            streaming: true);
 
     [Fact]
     public async Task ALocalAudioFileUriIsRefusedBeforeSending()
@@ -263,11 +262,8 @@ public sealed class AudioInputTests
     [MemberData(nameof(BothPaths))]
     public async Task TheOmniQuickStartUsageMapsAudioAndTextTokensToTheirMembers(bool streaming)
     {
-        var handler = streaming
-            ? new FakeHttpHandler(CannedResponse.SseFixture("Streams/omni-quick-start.sse"))
-            : new FakeHttpHandler(
-                CannedResponse.Error(HttpStatusCode.BadRequest, "invalid_parameter_error", "invalid_request_error", AudioRefusal),
-                CannedResponse.SseFixture("Streams/omni-quick-start.sse"));
+        // Omni only streams: GetResponseAsync streams from the first call and aggregates.
+        var handler = new FakeHttpHandler(CannedResponse.SseFixture("Streams/omni-quick-start.sse"));
         using var client = Create(handler);
 
         var response = await GetAsync(client, [new(ChatRole.User, "你是谁？")], new ChatOptions { ModelId = "qwen3.5-omni-plus" }, streaming);

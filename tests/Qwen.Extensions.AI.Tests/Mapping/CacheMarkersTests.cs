@@ -122,9 +122,9 @@ public sealed class CacheMarkersTests
     [MemberData(nameof(BothPaths))]
     public async Task AutoOnAKnownModelMarksSystemLastUserAndTheLastTwoToolCallBoundariesNeverToolMessages(bool streaming)
     {
-        var (body, log) = await SendAsync(AgentLoop(), new ChatOptions { Instructions = "You are an agent." }, streaming, QwenContextCachePolicy.Auto, "qwen3.8-max");
+        var (body, log) = await SendAsync(AgentLoop(), new ChatOptions { Instructions = "You are an agent." }, streaming, QwenContextCachePolicy.Auto, "qwen-plus");
 
-        JsonAssert.Equal(ForPath(AgentLoopGolden("qwen3.8-max", marked: true), streaming), body);
+        JsonAssert.Equal(ForPath(AgentLoopGolden("qwen-plus", marked: true), streaming), body);
         foreach (var message in body.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("role").GetString() == "tool"))
         {
             Assert.Equal(JsonValueKind.String, message.GetProperty("content").ValueKind);
@@ -188,9 +188,9 @@ public sealed class CacheMarkersTests
     {
         var clientPolicy = marked ? QwenContextCachePolicy.None : QwenContextCachePolicy.Auto;
         var options = new ChatOptions { Instructions = "You are an agent.", AdditionalProperties = new() { [QwenPropertyNames.ContextCache] = value } };
-        var (body, _) = await SendAsync(AgentLoop(), options, streaming: false, clientPolicy, "qwen3.8-max");
+        var (body, _) = await SendAsync(AgentLoop(), options, streaming: false, clientPolicy, "qwen-plus");
 
-        JsonAssert.Equal(AgentLoopGolden("qwen3.8-max", marked), body);
+        JsonAssert.Equal(AgentLoopGolden("qwen-plus", marked), body);
         Assert.False(body.TryGetProperty(QwenPropertyNames.ContextCache, out _), "contextCache is read by the client, never sent");
     }
 
@@ -198,9 +198,9 @@ public sealed class CacheMarkersTests
     public async Task TheRequestKeyTakesTheEnum()
     {
         var options = new ChatOptions { Instructions = "You are an agent.", AdditionalProperties = new() { [QwenPropertyNames.ContextCache] = QwenContextCachePolicy.Auto } };
-        var (body, _) = await SendAsync(AgentLoop(), options, streaming: false, QwenContextCachePolicy.None, "qwen3.8-max");
+        var (body, _) = await SendAsync(AgentLoop(), options, streaming: false, QwenContextCachePolicy.None, "qwen-plus");
 
-        JsonAssert.Equal(AgentLoopGolden("qwen3.8-max", marked: true), body);
+        JsonAssert.Equal(AgentLoopGolden("qwen-plus", marked: true), body);
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public sealed class CacheMarkersTests
         // Two user markers early in the history + auto's four (system, last user, two boundaries) = six: the first two in message
         // order (the system prompt's and "Context A") go, as the service itself would ignore them.
         List<ChatMessage> messages = [new ChatMessage(ChatRole.User, "Context A").WithCacheControl(), new(ChatRole.Assistant, "ok"), new ChatMessage(ChatRole.User, "Context B").WithCacheControl(), new(ChatRole.Assistant, "ok"), .. AgentLoop()];
-        var (body, log) = await SendAsync(messages, new ChatOptions { Instructions = "You are an agent." }, streaming: false, QwenContextCachePolicy.Auto, "qwen3.8-max");
+        var (body, log) = await SendAsync(messages, new ChatOptions { Instructions = "You are an agent." }, streaming: false, QwenContextCachePolicy.Auto, "qwen-plus");
 
         var marked = body.GetProperty("messages").EnumerateArray()
             .Where(m => m.GetProperty("content").ValueKind == JsonValueKind.Array && m.GetProperty("content").EnumerateArray().Any(p => p.TryGetProperty("cache_control", out _)))
