@@ -65,8 +65,8 @@ public sealed class QwenChatClient : IChatClient
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var history = AsList(messages);
-        var model = ResolveModel(options);
+        var history = ChatArguments.AsList(messages);
+        var model = ChatArguments.ResolveModel(options, _defaultModelId, "qwen-plus");
         var recovery = LeakedToolCallRecovery.ForRequest(options, _recoverLeakedToolCalls);
 
         // Stream-only models the table of model facts knows (QwQ, QVQ, Omni) stream from the first call; others are learnt from
@@ -82,7 +82,7 @@ public sealed class QwenChatClient : IChatClient
             try
             {
                 using var answer = await _sender.SendAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                return ParseResponse(answer, IncludeReasoning(options), _sender.ApiKey, recovery);
+                return ParseResponse(answer, ChatArguments.IncludeReasoning(options), _sender.ApiKey, recovery);
             }
             catch (QwenApiException ex) when (QwenErrors.IsStreamOnlyRejection(ex))
             {
@@ -100,13 +100,13 @@ public sealed class QwenChatClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         // Validate and build the body now, so bad input fails at the call, before anything is sent.
-        var history = AsList(messages);
-        var model = ResolveModel(options);
+        var history = ChatArguments.AsList(messages);
+        var model = ChatArguments.ResolveModel(options, _defaultModelId, "qwen-plus");
         var recovery = LeakedToolCallRecovery.ForRequest(options, _recoverLeakedToolCalls);
         var body = BuildBody(history, options, model, stream: true);
 
         // Each enumeration sends a new request, as MEAI's clients do: the first with this body, later ones with a body built again.
-        return new StreamingResponse(body, () => BuildBody(history, options, model, stream: true), _send, IncludeReasoning(options), _streamingRaw, cancellationToken) { Recovery = recovery };
+        return new StreamingResponse(body, () => BuildBody(history, options, model, stream: true), _send, ChatArguments.IncludeReasoning(options), _streamingRaw, cancellationToken) { Recovery = recovery };
     }
 
     /// <inheritdoc />
@@ -147,7 +147,7 @@ public sealed class QwenChatClient : IChatClient
         var body = BuildBody(history, options, model, stream: true);
         try
         {
-            return await StreamAggregator.AggregateAsync(StreamAsync(body, IncludeReasoning(options), recovery, token), token).ConfigureAwait(false);
+            return await StreamAggregator.AggregateAsync(StreamAsync(body, ChatArguments.IncludeReasoning(options), recovery, token), token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested && !_sender.IsDisposed)
         {
@@ -220,40 +220,5 @@ public sealed class QwenChatClient : IChatClient
             body.Dispose();
             throw;
         }
-    }
-
-    private string ResolveModel(ChatOptions? options)
-    {
-        if (options?.ModelId is { } model)
-        {
-            return string.IsNullOrWhiteSpace(model)
-                ? throw new ArgumentException("ChatOptions.ModelId is empty or whitespace; set a model such as 'qwen-plus', or leave it null to use QwenClientOptions.DefaultModelId.", nameof(options))
-                : model;
-        }
-
-        return _defaultModelId ?? throw new InvalidOperationException(
-            "No model id: set ChatOptions.ModelId on the request or QwenClientOptions.DefaultModelId on the client (for example 'qwen-plus').");
-    }
-
-    private static bool IncludeReasoning(ChatOptions? options) => options?.Reasoning?.Output != ReasoningOutput.None;
-
-    private static IList<ChatMessage> AsList(IEnumerable<ChatMessage> messages)
-    {
-        Throw.IfNull(messages);
-        var list = messages as IList<ChatMessage> ?? messages.ToList();
-        if (list.Count == 0)
-        {
-            throw new ArgumentException("messages is empty; send at least one message.", nameof(messages));
-        }
-
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentException($"messages[{i}] is null; every entry of messages must be a ChatMessage.", nameof(messages));
-            }
-        }
-
-        return list;
     }
 }

@@ -38,24 +38,24 @@ public sealed class QwenResponsesChatClient : IChatClient
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var history = AsList(messages);
-        var model = ResolveModel(options);
+        var history = ChatArguments.AsList(messages);
+        var model = ChatArguments.ResolveModel(options, _defaultModelId, "qwen3.5-plus");
         var plan = ResponsesRequestWriter.GetPlan(options);
         using var body = BuildBody(history, options, model, stream: false, plan);
         var request = new OutgoingRequest(HttpMethod.Post, _sender.RequestUri, body.WrittenMemory, Header(plan), CheckFailed);
         using var answer = await _sender.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return Parse(answer, IncludeReasoning(options), plan.Store, _sender.ApiKey);
+        return Parse(answer, ChatArguments.IncludeReasoning(options), plan.Store, _sender.ApiKey);
     }
 
     /// <inheritdoc />
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         // Validate and build the body now, so bad input fails at the call, before anything is sent.
-        var history = AsList(messages);
-        var model = ResolveModel(options);
+        var history = ChatArguments.AsList(messages);
+        var model = ChatArguments.ResolveModel(options, _defaultModelId, "qwen3.5-plus");
         var plan = ResponsesRequestWriter.GetPlan(options);
         var first = new StrongBox<PooledBufferWriter?>(BuildBody(history, options, model, stream: true, plan));
-        return StreamAsync(first, () => BuildBody(history, options, model, stream: true, plan), plan, IncludeReasoning(options), cancellationToken);
+        return StreamAsync(first, () => BuildBody(history, options, model, stream: true, plan), plan, ChatArguments.IncludeReasoning(options), cancellationToken);
     }
 
     /// <summary>Retrieves a stored response by id (<c>GET {endpoint}/responses/{id}</c>).</summary>
@@ -293,32 +293,5 @@ public sealed class QwenResponsesChatClient : IChatClient
             body.Dispose();
             throw;
         }
-    }
-
-    private string ResolveModel(ChatOptions? options)
-    {
-        if (options?.ModelId is { } model)
-        {
-            return string.IsNullOrWhiteSpace(model)
-                ? throw new ArgumentException("ChatOptions.ModelId is empty or whitespace; set a model such as 'qwen3.5-plus', or leave it null to use QwenClientOptions.DefaultModelId.", nameof(options))
-                : model;
-        }
-
-        return _defaultModelId ?? throw new InvalidOperationException(
-            "No model id: set ChatOptions.ModelId on the request or QwenClientOptions.DefaultModelId on the client (for example 'qwen3.5-plus').");
-    }
-
-    private static bool IncludeReasoning(ChatOptions? options) => options?.Reasoning?.Output != ReasoningOutput.None;
-
-    private static IList<ChatMessage> AsList(IEnumerable<ChatMessage> messages)
-    {
-        Throw.IfNull(messages);
-        var list = messages as IList<ChatMessage> ?? messages.ToList();
-        if (list.Count == 0)
-        {
-            throw new ArgumentException("messages is empty; send at least one message.", nameof(messages));
-        }
-
-        return list;
     }
 }
