@@ -22,9 +22,11 @@ internal static class QwenClientFactory
         IChatClient qwen = responses
             ? QwenResponsesChatClientServiceCollectionExtensions.CreateClient(services, options, httpClient, serviceId, which, setKey, source)
             : QwenChatClientServiceCollectionExtensions.CreateClient(services, options, httpClient, serviceId, which, setKey, source);
-        return qwen.AsBuilder()
+        var builder = qwen.AsBuilder()
             .Use(inner => new ReasoningMetadataChatClient(inner))
-            .UseKernelFunctionInvocation(services.GetService<ILoggerFactory>())
-            .Build(services);
+            .UseKernelFunctionInvocation(services.GetService<ILoggerFactory>());
+
+        // Innermost: SK's tool loop works on the history SK holds, so the Responses client's ConversationId stays below it.
+        return (responses ? builder.Use(inner => new ClientSideHistoryChatClient(inner)) : builder).Build(services);
     }
 }
