@@ -48,7 +48,7 @@ public sealed class AudioInputTests
         using var client = Create(handler);
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
-            client.GetResponseAsync([new(ChatRole.User, [new UriContent("file:///tmp/a.wav", "audio/wav")])], new ChatOptions { ModelId = "qwen3-omni-flash" }));
+            client.GetResponseAsync([new(ChatRole.User, [new UriContent("file://recordings-server/share/a.wav", "audio/wav")])], new ChatOptions { ModelId = "qwen3-omni-flash" }));
 
         Assert.Contains("local file", ex.Message);
         Assert.Empty(handler.Requests);
