@@ -397,7 +397,16 @@ public sealed class FaultInjectionTests : FaultTestBase
         using (var cts = new CancellationTokenSource())
         {
             var call = client.GetResponseAsync(Prompt, cancellationToken: cts.Token);
-            await Task.Delay(300);
+
+            // Cancel once the emulator holds the request (it took the first scripted reply), not after a fixed pause: on a loaded
+            // machine a request cancelled before it arrived would leave that reply to the streaming call below.
+            var arrival = Stopwatch.StartNew();
+            while (Emulator.Requests.Count == 0 && arrival.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(100);
             var watch = Stopwatch.StartNew();
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Bound));
